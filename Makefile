@@ -1,0 +1,50 @@
+# scenepal: every task goes through this file. `make help` lists them.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SAMPLE := samples/sample.mp4
+
+export MPLBACKEND := Agg
+
+.PHONY: help install demo test test-fast lint format bench clean
+
+help:
+	@echo "make demo   - set up, make the sample film, analyse it, show where the outputs are"
+	@echo "make test   - set up, lint, type-check and run the whole test suite"
+	@echo "make test-fast - the tests without the slow ones"
+	@echo "make bench  - performance benchmark (writes bench figures to stdout)"
+	@echo "make format - format the code with ruff"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python samples/make_sample.py --out $(SAMPLE)
+	$(BIN)/scenepal analyze $(SAMPLE) -o samples/sample.scenepal
+	@echo
+	@echo "Outputs are in samples/sample.scenepal/:"
+	@ls -l samples/sample.scenepal/
+
+lint: $(STAMP)
+	$(BIN)/ruff check scenepal tests samples
+	$(BIN)/ruff format --check scenepal tests samples
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest -n 2
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -m "not slow"
+
+format: $(STAMP)
+	$(BIN)/ruff format scenepal tests samples
+	$(BIN)/ruff check --fix scenepal tests samples
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache samples/sample.scenepal $(SAMPLE)

@@ -1,0 +1,3 @@
+"""The version of scenepal."""
+
+__version__ = "0.1.0"

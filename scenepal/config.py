@@ -1,0 +1,101 @@
+"""AnalysisConfig: every parameter that shapes an analysis, validated once, with defaults."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from scenepal.errors import ConfigError
+from scenepal.scenes import DETECTORS
+
+COLOR_SPACES = ("lab", "oklab")
+HDR_MODES = ("tonemap", "raw", "refuse")
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnalysisConfig:
+    """Tuning parameters of an analysis. Every field is recorded in analysis.json.
+
+    Attributes:
+        colors: swatches per scene palette (and in the film palette).
+        detector: scene detector name, one of ``scenepal.scenes.DETECTORS``.
+        threshold: detector threshold; None uses the detector's own default.
+        min_scene_len: shortest scene in frames; shorter ones are merged by the detector.
+        seed: seed for clustering; the same film and seed give the same palettes.
+        color_space: space the pixels are clustered in: "lab" (CIELAB) or "oklab".
+        analysis_width: width in pixels frames are scaled to, inside the decoder.
+        sample_fps: frames per second of film sampled for palettes.
+        frames_per_scene: most frames kept per scene; longer scenes keep frames spread evenly.
+        pixels_per_scene: most pixels clustered per scene.
+        black_level: normalised luma (0 black, 1 white) under which a frame or a bar is black.
+        hdr: HDR handling: "tonemap" to SDR, "raw" (no mapping), or "refuse".
+        decoder_threads: FFmpeg decoding threads; 0 lets FFmpeg choose.
+    """
+
+    colors: int = 5
+    detector: str = "content"
+    threshold: float | None = None
+    min_scene_len: int = 15
+    seed: int = 0
+    color_space: str = "lab"
+    analysis_width: int = 256
+    sample_fps: float = 4.0
+    frames_per_scene: int = 24
+    pixels_per_scene: int = 12_000
+    black_level: float = 0.015
+    hdr: str = "tonemap"
+    decoder_threads: int = 0
+
+    def __post_init__(self) -> None:
+        _check_range("colors", self.colors, 1, 32)
+        if self.detector not in DETECTORS:
+            raise ConfigError(
+                f"unknown detector {self.detector!r}; choose one of: {', '.join(DETECTORS)}"
+            )
+        if self.threshold is not None and not self.threshold > 0:
+            raise ConfigError(f"threshold must be positive, got {self.threshold}")
+        _check_range("min_scene_len", self.min_scene_len, 1, 100_000)
+        _check_range("seed", self.seed, 0, 2**32 - 1)
+        if self.color_space not in COLOR_SPACES:
+            raise ConfigError(
+                f"unknown color space {self.color_space!r}; choose one of: "
+                f"{', '.join(COLOR_SPACES)}"
+            )
+        _check_range("analysis_width", self.analysis_width, 32, 4096)
+        if not 0.1 <= self.sample_fps <= 240:
+            raise ConfigError(f"sample_fps must be between 0.1 and 240, got {self.sample_fps}")
+        _check_range("frames_per_scene", self.frames_per_scene, 1, 1000)
+        _check_range("pixels_per_scene", self.pixels_per_scene, 100, 10_000_000)
+        if not 0 <= self.black_level < 0.5:
+            raise ConfigError(f"black_level must be in [0, 0.5), got {self.black_level}")
+        if self.hdr not in HDR_MODES:
+            raise ConfigError(
+                f"unknown HDR mode {self.hdr!r}; choose one of: {', '.join(HDR_MODES)}"
+            )
+        _check_range("decoder_threads", self.decoder_threads, 0, 64)
+
+    @classmethod
+    def from_options(cls, **options: Any) -> AnalysisConfig:
+        """Build a config from keyword options, naming any unknown option in the error.
+
+        >>> AnalysisConfig.from_options(colors=6).colors
+        6
+        """
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(options) - known)
+        if unknown:
+            raise ConfigError(
+                f"unknown option {unknown[0]!r}; valid options: {', '.join(sorted(known))}"
+            )
+        return cls(**options)
+
+    def to_dict(self) -> dict[str, Any]:
+        """All settings as a plain dict, for analysis.json."""
+        return asdict(self)
+
+
+def _check_range(name: str, value: object, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{name} must be a whole number, got {value!r}")
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, got {value}")

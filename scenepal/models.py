@@ -1,0 +1,216 @@
+"""The data that flows between scenepal's stages: frozen dataclasses, no I/O, no drawing.
+
+Stage boundaries, in pipeline order::
+
+    VideoInfo + Frame        (video.py)     what the film is, and its frames at analysis size
+    Scene                    (scenes.py)    a [start, end) run of frames between two cuts
+    SceneSample              (sampling.py)  the pixels that stand for one scene
+    Palette of Swatch        (palette.py)   the colours of a scene, or of the film
+    SceneResult, Analysis    (pipeline.py)  everything a render or an export needs
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from scenepal.config import AnalysisConfig
+
+SCHEMA_VERSION = 1
+"""Version of the analysis.json document; bumped on any incompatible change."""
+
+
+@dataclass(frozen=True)
+class Crop:
+    """The picture area inside letterbox or pillarbox bars, in display pixels of the source."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class ColorInfo:
+    """How the film's pixel values were turned into sRGB, and which parts of that were guessed.
+
+    Attributes:
+        matrix: YCbCr matrix used ("bt709", "bt601", "bt2020", or "rgb" for RGB sources).
+        range: "limited" (16-235) or "full" (0-255), scaled to the bit depth.
+        transfer: transfer characteristic of the source ("bt709", "pq", "hlg", ...).
+        primaries: colour primaries of the source ("bt709", "bt2020", ...).
+        bit_depth: bits per component of the decoded pixel format.
+        pixel_format: FFmpeg name of the decoded pixel format.
+        hdr: "pq" or "hlg" for HDR sources, None for SDR.
+        hdr_handling: what was done with HDR: "tonemap", "raw", or None for SDR.
+        assumed: names of the fields above that were not tagged and were guessed.
+    """
+
+    matrix: str
+    range: str
+    transfer: str
+    primaries: str
+    bit_depth: int
+    pixel_format: str
+    hdr: str | None = None
+    hdr_handling: str | None = None
+    assumed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What the container says about the film, before decoding.
+
+    Attributes:
+        path: the path as given by the user.
+        width: display width in pixels (after rotation).
+        height: display height in pixels (after rotation).
+        fps: average frame rate from the stream (frames per second).
+        frame_count: frame count the container claims, or None; not trusted for timing.
+        duration_s: container duration in seconds, or None (raw streams have none).
+        codec: decoder name, e.g. "h264".
+        rotation: clockwise rotation in degrees applied for display (0, 90, 180, 270).
+        interlaced: whether the stream is coded as interlaced.
+        color: the resolved colour pipeline.
+    """
+
+    path: str
+    width: int
+    height: int
+    fps: float
+    frame_count: int | None
+    duration_s: float | None
+    codec: str
+    rotation: int
+    interlaced: bool
+    color: ColorInfo
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """One decoded frame, scaled down for analysis, in display orientation.
+
+    Attributes:
+        index: 0-based index among decoded frames.
+        time_s: presentation time in seconds from the first frame (from PTS, not from index).
+        rgb: uint8 (h, w, 3) sRGB at analysis size.
+        rows: float32 (H,) mean normalised luma of each full-resolution display row
+            (0 = black level, 1 = white), for bar detection.
+        cols: float32 (W,) the same for each full-resolution display column.
+    """
+
+    index: int
+    time_s: float
+    rgb: np.ndarray
+    rows: np.ndarray
+    cols: np.ndarray
+
+
+@dataclass(frozen=True)
+class Scene:
+    """A run of frames between two cuts; ``end_frame`` is exclusive."""
+
+    index: int
+    start_frame: int
+    end_frame: int
+    start_s: float
+    end_s: float
+
+    @property
+    def frame_count(self) -> int:
+        """Number of frames in the scene."""
+        return self.end_frame - self.start_frame
+
+    @property
+    def duration_s(self) -> float:
+        """Duration in seconds."""
+        return self.end_s - self.start_s
+
+
+@dataclass(frozen=True)
+class Swatch:
+    """One palette colour.
+
+    Attributes:
+        rgb: sRGB components 0-255.
+        lab: CIELAB (D65) of ``rgb``.
+        weight: share of the sampled pixels this colour stands for, in (0, 1].
+    """
+
+    rgb: tuple[int, int, int]
+    lab: tuple[float, float, float]
+    weight: float
+
+    @property
+    def hex(self) -> str:
+        """The colour as ``#rrggbb``."""
+        r, g, b = self.rgb
+        return f"#{r:02x}{g:02x}{b:02x}"
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Swatches sorted by weight, heaviest first; weights are positive and sum to 1."""
+
+    swatches: tuple[Swatch, ...]
+
+    def __len__(self) -> int:
+        return len(self.swatches)
+
+    @property
+    def hex_codes(self) -> tuple[str, ...]:
+        """The swatches' ``#rrggbb`` codes, heaviest first."""
+        return tuple(s.hex for s in self.swatches)
+
+
+@dataclass(frozen=True)
+class SceneResult:
+    """A scene with its palette.
+
+    Attributes:
+        scene: the frame range.
+        palette: the scene's colours.
+        mean_rgb: sRGB 0-255 of the scene's average colour, averaged in linear light.
+        black: True when every sampled frame was black (the palette is then that black).
+        sampled_frames: how many frames contributed pixels.
+        sampled_pixels: how many pixels were clustered.
+    """
+
+    scene: Scene
+    palette: Palette
+    mean_rgb: tuple[int, int, int]
+    black: bool
+    sampled_frames: int
+    sampled_pixels: int
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The result of analysing one film: what every render and export is drawn from.
+
+    Attributes:
+        video: what the container said, with the resolved colour pipeline.
+        frame_count: frames actually decoded.
+        duration_s: time actually covered by the decoded frames.
+        crop: picture area inside bars, or None when there are no bars.
+        settings: every parameter that shaped the result.
+        scenes: scenes in order, contiguous, covering every decoded frame.
+        palette: the film's palette, from the scene palettes weighted by scene duration.
+        scenepal_version: version of scenepal that made the analysis.
+        schema_version: version of the analysis.json document.
+        warnings: one-line notes about guesses and oddities met on the way.
+    """
+
+    video: VideoInfo
+    frame_count: int
+    duration_s: float
+    crop: Crop | None
+    settings: AnalysisConfig
+    scenes: tuple[SceneResult, ...]
+    palette: Palette
+    scenepal_version: str
+    schema_version: int = SCHEMA_VERSION
+    warnings: tuple[str, ...] = field(default=())

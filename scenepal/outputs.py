@@ -1,0 +1,124 @@
+"""The output folder: every file rendered in memory, written under temporary names, then renamed.
+
+A run that fails or is interrupted leaves the previous outputs as they were and no partial file:
+a new folder appears whole (one rename), and files in an existing folder are each replaced by a
+rename on the same file system.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from matplotlib.figure import Figure
+from PIL import Image, PngImagePlugin
+
+from scenepal.errors import OutputError
+from scenepal.export import analysis_to_json, scenes_csv
+from scenepal.models import Analysis
+from scenepal.render.barcode import barcode
+from scenepal.render.sheet import page_names, sheets
+
+
+def default_output_folder(video: str | os.PathLike[str]) -> Path:
+    """``movie.scenepal`` next to ``movie.mp4``.
+
+    >>> default_output_folder("films/movie.mp4").as_posix()
+    'films/movie.scenepal'
+    """
+    p = Path(video)
+    return p.with_name(p.stem + ".scenepal")
+
+
+def check_output_folder(folder: str | os.PathLike[str]) -> Path:
+    """Fail early, before any decoding, when ``folder`` could not be written.
+
+    Raises:
+        OutputError: the path is a file, or the nearest existing parent is not writable.
+    """
+    p = Path(folder)
+    if p.exists() and not p.is_dir():
+        raise OutputError(f"cannot write outputs to {p}: it is a file, not a folder")
+    probe = p if p.exists() else p.parent
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise OutputError(f"cannot write outputs to {p}: {probe} is not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write outputs to {p}: no permission to write in {probe}")
+    return p
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _png(image: Image.Image, version: str) -> bytes:
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Software", f"scenepal {version}")
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", pnginfo=info, optimize=False)
+    return buf.getvalue()
+
+
+def _figure_png(fig: Figure, version: str) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": f"scenepal {version}"})
+    return buf.getvalue()
+
+
+def render_files(analysis: Analysis) -> dict[str, bytes]:
+    """Every output file's name and bytes."""
+    version = analysis.scenepal_version
+    files = {
+        "analysis.json": analysis_to_json(analysis).encode("utf-8"),
+        "scenes.csv": scenes_csv(analysis).encode("utf-8"),
+        "barcode.png": _png(Image.fromarray(barcode(analysis)), version),
+    }
+    pages = sheets(analysis)
+    for name, fig in zip(page_names(len(pages)), pages, strict=True):
+        files[name] = _figure_png(fig, version)
+    return files
+
+
+def write_outputs(analysis: Analysis, folder: str | os.PathLike[str]) -> list[Path]:
+    """Write every output of ``analysis`` into ``folder`` atomically; return the paths written.
+
+    Raises:
+        OutputError: the folder cannot be written (permission, not a folder, disk full).
+    """
+    target = check_output_folder(folder)
+    files = render_files(analysis)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+        os.chmod(tmp, 0o777 & ~_umask())
+    except OSError as exc:
+        raise OutputError(f"cannot write outputs to {target}: {exc.strerror or exc}") from exc
+    try:
+        for name, data in files.items():
+            with open(tmp / name, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        if not target.exists():
+            os.replace(tmp, target)
+        else:
+            for name in files:
+                os.replace(tmp / name, target / name)
+            for stale in target.glob("palettes-*.png"):
+                if stale.name not in files:
+                    stale.unlink()
+            tmp.rmdir()
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OutputError(f"cannot write outputs to {target}: {exc.strerror or exc}") from exc
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return [target / name for name in files]

@@ -1,0 +1,235 @@
+"""The analysis pipeline: one decoding pass feeds scene detection and sampling; palettes are
+clustered in a worker thread while decoding goes on.
+
+    video.open_video ─► Frame ─┬─► scenes.SceneFinder ─► cuts ─► Scene
+                               └─► sampling.SceneSampler ─► SceneSample
+                                          palette.extract_palette ─► SceneResult ─► Analysis
+"""
+
+from __future__ import annotations
+
+import os
+from array import array
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from scenepal import color
+from scenepal._version import __version__
+from scenepal.config import AnalysisConfig
+from scenepal.errors import ConfigError, VideoOpenError
+from scenepal.models import Analysis, ColorInfo, Palette, Scene, SceneResult, Swatch, VideoInfo
+from scenepal.palette import extract_palette, film_palette
+from scenepal.sampling import SceneSample, SceneSampler
+from scenepal.scenes import SceneFinder, make_detector
+from scenepal.video import open_video
+
+PROGRESS_EVERY = 12
+"""Frames between two progress reports."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far an analysis has got.
+
+    Attributes:
+        frames: frames decoded so far.
+        time_s: film time reached, in seconds.
+        duration_s: the film's duration from its container, or None when unknown.
+        scenes: scenes closed so far.
+    """
+
+    frames: int
+    time_s: float
+    duration_s: float | None
+    scenes: int
+
+    @property
+    def fraction(self) -> float | None:
+        """Share of the film done, in [0, 1], or None when the duration is unknown."""
+        if not self.duration_s:
+            return None
+        return min(1.0, self.time_s / self.duration_s)
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def analyze(
+    path: str | os.PathLike[str],
+    *,
+    config: AnalysisConfig | None = None,
+    on_progress: ProgressCallback | None = None,
+    **options: Any,
+) -> Analysis:
+    """Analyse a film: its scenes, each scene's palette, and the film's palette.
+
+    Args:
+        path: the film.
+        config: all settings at once; or give them as keyword options (``colors=6``, ...),
+            see :class:`scenepal.AnalysisConfig` for every option and its default.
+        on_progress: called every few frames with a :class:`Progress`.
+
+    Raises:
+        ConfigError: an option is unknown or out of range.
+        InputNotFoundError: the path is missing or not a file.
+        VideoOpenError: the file is not a usable video.
+    """
+    if config is not None and options:
+        raise ConfigError("give either config or keyword options, not both")
+    cfg = config if config is not None else AnalysisConfig.from_options(**options)
+    with (
+        open_video(
+            path, width=cfg.analysis_width, hdr=cfg.hdr, threads=cfg.decoder_threads
+        ) as reader,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="scenepal-palette") as pool,
+    ):
+        info = reader.info
+        finder = SceneFinder(
+            make_detector(
+                cfg.detector,
+                threshold=cfg.threshold,
+                min_scene_len=cfg.min_scene_len,
+                fps=info.fps,
+            )
+        )
+        sampler = SceneSampler(
+            fps=info.fps,
+            source_size=(info.width, info.height),
+            sample_fps=cfg.sample_fps,
+            frames_per_scene=cfg.frames_per_scene,
+            pixels_per_scene=cfg.pixels_per_scene,
+            min_scene_len=cfg.min_scene_len,
+            black_level=cfg.black_level,
+            seed=cfg.seed,
+        )
+        times = array("d")
+        scenes: list[Scene] = []
+        results: list[Future[SceneResult]] = []
+
+        def close_scene(end: int, end_s: float) -> None:
+            start = scenes[-1].end_frame if scenes else 0
+            scene = Scene(len(scenes), start, end, times[start], end_s)
+            scenes.append(scene)
+            results.append(pool.submit(_scene_result, sampler.close(scene), cfg))
+
+        try:
+            for frame in reader.frames():
+                times.append(frame.time_s)
+                finder.add(frame.index, frame.rgb)
+                sampler.add(frame)
+                boundary = scenes[-1].end_frame if scenes else 0
+                for cut in finder.cuts:
+                    if boundary < cut <= frame.index:
+                        close_scene(cut, times[cut])
+                        boundary = cut
+                if on_progress is not None and frame.index % PROGRESS_EVERY == 0:
+                    on_progress(
+                        Progress(frame.index + 1, frame.time_s, info.duration_s, len(scenes))
+                    )
+            if not times:
+                raise VideoOpenError(f"no frame of {os.fspath(path)} could be decoded")
+            n = len(times)
+            boundary = scenes[-1].end_frame if scenes else 0
+            for cut in finder.finish(n - 1):
+                if boundary < cut < n:
+                    close_scene(cut, times[cut])
+                    boundary = cut
+            end_s = max(reader.end_time_s, times[-1])
+            close_scene(n, end_s)
+            scene_results = tuple(f.result() for f in results)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        if on_progress is not None:
+            on_progress(Progress(n, end_s, info.duration_s, len(scenes)))
+        warnings = _warnings(info, n, end_s, reader.skipped_packets)
+        crop = sampler.bars.crop()
+    return Analysis(
+        video=info,
+        frame_count=n,
+        duration_s=end_s,
+        crop=crop,
+        settings=cfg,
+        scenes=scene_results,
+        palette=_film_palette(scene_results, cfg),
+        scenepal_version=__version__,
+        warnings=warnings,
+    )
+
+
+def _scene_result(sample: SceneSample, cfg: AnalysisConfig) -> SceneResult:
+    if sample.black or len(sample.pixels) == 0:
+        pixels = sample.black_pixels if len(sample.black_pixels) else sample.pixels
+        mean = _mean_rgb(pixels)
+        palette = Palette((_swatch(mean, 1.0),))
+        return SceneResult(sample.scene, palette, mean, True, sample.frames, len(pixels))
+    palette = extract_palette(
+        sample.pixels, colors=cfg.colors, seed=sample.seed, color_space=cfg.color_space
+    )
+    return SceneResult(
+        sample.scene, palette, _mean_rgb(sample.pixels), False, sample.frames, len(sample.pixels)
+    )
+
+
+def _mean_rgb(pixels: np.ndarray) -> tuple[int, int, int]:
+    if len(pixels) == 0:
+        return (0, 0, 0)
+    r, g, b = (int(v) for v in color.to_uint8(color.mean_srgb(pixels / 255.0)))
+    return (r, g, b)
+
+
+def _swatch(rgb: tuple[int, int, int], weight: float) -> Swatch:
+    lab = color.srgb_to_lab(np.array(rgb) / 255.0)
+    return Swatch(
+        rgb, (round(float(lab[0]), 3), round(float(lab[1]), 3), round(float(lab[2]), 3)), weight
+    )
+
+
+def _film_palette(results: tuple[SceneResult, ...], cfg: AnalysisConfig) -> Palette:
+    lit = [r for r in results if not r.black] or list(results)
+    return film_palette(
+        [r.palette for r in lit],
+        [max(r.scene.duration_s, 1e-6) for r in lit],
+        colors=cfg.colors,
+        seed=cfg.seed,
+        color_space=cfg.color_space,
+    )
+
+
+_FIELD_WORDS = {
+    "matrix": "colour matrix",
+    "range": "colour range",
+    "transfer": "transfer characteristic",
+    "primaries": "colour primaries",
+}
+
+
+def color_warnings(c: ColorInfo) -> list[str]:
+    """One line per guessed colour field, and one for HDR handling."""
+    lines = [
+        f"{_FIELD_WORDS[name]} not tagged; assumed {getattr(c, name)}"
+        for name in c.assumed
+        if name in _FIELD_WORDS
+    ]
+    if c.hdr is not None and c.hdr_handling == "tonemap":
+        lines.append(f"HDR ({c.hdr.upper()}) tone-mapped to SDR BT.709 for palettes and images")
+    elif c.hdr is not None:
+        lines.append(f"HDR ({c.hdr.upper()}) analysed raw, without tone mapping: colours are off")
+    return lines
+
+
+def _warnings(info: VideoInfo, frames: int, end_s: float, skipped: int) -> tuple[str, ...]:
+    lines = color_warnings(info.color)
+    if skipped:
+        lines.append(f"{skipped} damaged packet(s) could not be decoded and were skipped")
+    if info.duration_s and end_s < 0.98 * info.duration_s - 1.0 / info.fps:
+        share = end_s / info.duration_s
+        lines.append(
+            f"decoding stopped at {end_s:.1f} s of {info.duration_s:.1f} s; "
+            f"analysed the first {share:.0%}"
+        )
+    return tuple(lines)

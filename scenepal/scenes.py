@@ -1,0 +1,185 @@
+"""Scene detection: PySceneDetect's detectors, fed frame by frame from scenepal's single decode.
+
+A detector is chosen by name from :data:`DETECTORS`. Each entry builds a :class:`CutDetector`,
+which takes frames one at a time (so detection rides along the same decoding pass as sampling)
+and reports cut frame indices. :func:`scenes_from_cuts` turns cuts and frame times into the
+contiguous scenes that cover the film; a film without a cut is one scene.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any, Protocol
+
+import cv2
+import numpy as np
+import scenedetect
+
+from scenepal.models import Scene
+
+
+class CutDetector(Protocol):
+    """Finds cuts in a stream of frames.
+
+    ``process`` and ``finish`` return the 0-based indices of frames that start a new scene.
+    """
+
+    def process(self, index: int, bgr: np.ndarray) -> list[int]:
+        """Take the next frame (uint8 BGR) and return any cuts now known."""
+        ...
+
+    def finish(self, last_index: int) -> list[int]:
+        """Signal the end of the film and return any cuts still pending."""
+        ...
+
+
+class _SceneDetectAdapter:
+    """Wraps one of PySceneDetect's ``SceneDetector`` objects as a :class:`CutDetector`."""
+
+    def __init__(self, detector: Any, fps: float) -> None:
+        self._detector = detector
+        self._fps = float(fps)
+
+    def _timecode(self, index: int) -> scenedetect.FrameTimecode:
+        return scenedetect.FrameTimecode(index, fps=self._fps)
+
+    def process(self, index: int, bgr: np.ndarray) -> list[int]:
+        cuts = self._detector.process_frame(self._timecode(index), bgr)
+        return [int(c.frame_num) for c in cuts]
+
+    def finish(self, last_index: int) -> list[int]:
+        cuts = self._detector.post_process(self._timecode(last_index))
+        return [int(c.frame_num) for c in cuts]
+
+
+@dataclass(frozen=True)
+class DetectorSpec:
+    """A named scene detector.
+
+    Attributes:
+        name: the name users pick it by.
+        description: one line for help texts.
+        default_threshold: the threshold used when none is given.
+        build: makes a fresh detector from (threshold, min_scene_len in frames, fps).
+    """
+
+    name: str
+    description: str
+    default_threshold: float
+    build: Callable[[float, int, float], CutDetector]
+
+
+def _content(threshold: float, min_len: int, fps: float) -> CutDetector:
+    return _SceneDetectAdapter(
+        scenedetect.ContentDetector(threshold=threshold, min_scene_len=min_len), fps
+    )
+
+
+def _adaptive(threshold: float, min_len: int, fps: float) -> CutDetector:
+    return _SceneDetectAdapter(
+        scenedetect.AdaptiveDetector(adaptive_threshold=threshold, min_scene_len=min_len), fps
+    )
+
+
+def _threshold(threshold: float, min_len: int, fps: float) -> CutDetector:
+    return _SceneDetectAdapter(
+        scenedetect.ThresholdDetector(threshold=threshold, min_scene_len=min_len), fps
+    )
+
+
+def _hash(threshold: float, min_len: int, fps: float) -> CutDetector:
+    return _SceneDetectAdapter(
+        scenedetect.HashDetector(threshold=threshold, min_scene_len=min_len), fps
+    )
+
+
+def _histogram(threshold: float, min_len: int, fps: float) -> CutDetector:
+    return _SceneDetectAdapter(
+        scenedetect.HistogramDetector(threshold=threshold, min_scene_len=min_len), fps
+    )
+
+
+DETECTORS: dict[str, DetectorSpec] = {
+    spec.name: spec
+    for spec in (
+        DetectorSpec("content", "hue/saturation/brightness change between frames", 27.0, _content),
+        DetectorSpec("adaptive", "content change relative to its neighbours", 3.0, _adaptive),
+        DetectorSpec("threshold", "fades in and out of black", 12.0, _threshold),
+        DetectorSpec("hash", "perceptual hash distance between frames", 0.35, _hash),
+        DetectorSpec("histogram", "luma histogram change between frames", 0.2, _histogram),
+    )
+}
+"""Scene detectors by name; ``content`` is the default."""
+
+
+def make_detector(
+    name: str, *, threshold: float | None, min_scene_len: int, fps: float
+) -> CutDetector:
+    """Build the detector called ``name``; ``threshold=None`` uses its default."""
+    spec = DETECTORS[name]
+    return spec.build(
+        spec.default_threshold if threshold is None else threshold, min_scene_len, fps
+    )
+
+
+class SceneFinder:
+    """Feeds frames to a detector and collects the cuts it reports.
+
+    >>> finder = SceneFinder(make_detector("content", threshold=None, min_scene_len=2, fps=24))
+    >>> dark, light = np.zeros((8, 8, 3), np.uint8), np.full((8, 8, 3), 200, np.uint8)
+    >>> for i in range(10):
+    ...     finder.add(i, dark if i < 5 else light)
+    >>> finder.finish(9)
+    [5]
+    """
+
+    def __init__(self, detector: CutDetector) -> None:
+        self._detector = detector
+        self._cuts: set[int] = set()
+
+    def add(self, index: int, rgb: np.ndarray) -> None:
+        """Take frame ``index`` (uint8 RGB)."""
+        bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+        self._cuts.update(self._detector.process(index, bgr))
+
+    @property
+    def cuts(self) -> list[int]:
+        """Cuts found so far, sorted."""
+        return sorted(self._cuts)
+
+    def finish(self, last_index: int) -> list[int]:
+        """End of film: every cut, sorted, each strictly inside the film."""
+        self._cuts.update(self._detector.finish(last_index))
+        return [c for c in sorted(self._cuts) if 0 < c <= last_index]
+
+
+def scenes_from_cuts(cuts: Sequence[int], times: Sequence[float], end_s: float) -> list[Scene]:
+    """Contiguous scenes covering every frame, split at ``cuts``.
+
+    Args:
+        cuts: indices of frames that start a scene (0 and out-of-range values are ignored).
+        times: presentation time of every frame, in seconds.
+        end_s: time at which the last frame ends.
+
+    >>> [(s.start_frame, s.end_frame) for s in scenes_from_cuts([2], [0, .5, 1, 1.5], 2.0)]
+    [(0, 2), (2, 4)]
+    """
+    n = len(times)
+    if n == 0:
+        return []
+    bounds = [0, *sorted({c for c in cuts if 0 < c < n}), n]
+    scenes = []
+    for i, (start, end) in enumerate(pairwise(bounds)):
+        end_s_i = float(times[end]) if end < n else max(end_s, float(times[-1]))
+        scenes.append(
+            Scene(
+                index=i,
+                start_frame=start,
+                end_frame=end,
+                start_s=float(times[start]),
+                end_s=end_s_i,
+            )
+        )
+    return scenes

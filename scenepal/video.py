@@ -1,0 +1,511 @@
+"""Decoding with PyAV: probe() describes a film, open_video() yields its frames at analysis size.
+
+Why PyAV and not OpenCV: ``cv2.VideoCapture`` decodes interlaced H.264 as black frames and
+crashes the process on non-UTF-8 paths (see shared/FACTS.md). Colour conversion never relies on a
+library default: the YCbCr matrix and range are resolved once from the stream's tags (or guessed
+by the usual rules, and reported as guessed) and passed to swscale explicitly. Sources deeper than
+8 bits and HDR sources are converted to 16-bit RGB and finished in numpy (``scenepal.color``).
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import av
+import av.error
+import numpy as np
+from av.video.reformatter import ColorRange, Colorspace
+
+from scenepal import color
+from scenepal.errors import HdrRefusedError, InputNotFoundError, VideoOpenError
+from scenepal.models import ColorInfo, Frame, VideoInfo
+
+_MATRICES = {
+    1: "bt709",
+    5: "bt601",
+    6: "bt601",
+    9: "bt2020",
+    10: "bt2020",
+    4: "fcc",
+    7: "smpte240m",
+}
+_SWS_COLORSPACE = {
+    "bt709": Colorspace.ITU709,
+    "bt601": Colorspace.ITU601,
+    "bt2020": Colorspace.BT2020,
+    "fcc": Colorspace.FCC,
+    "smpte240m": Colorspace.SMPTE240M,
+}
+_TRANSFERS = {
+    1: "bt709",
+    4: "gamma22",
+    5: "gamma28",
+    6: "bt601",
+    7: "smpte240m",
+    8: "linear",
+    13: "srgb",
+    14: "bt709",
+    15: "bt709",
+    16: "pq",
+    18: "hlg",
+}
+_PRIMARIES = {
+    1: "bt709",
+    5: "bt601",
+    6: "bt601",
+    7: "smpte240m",
+    9: "bt2020",
+    11: "dci-p3",
+    12: "display-p3",
+}
+_STILL_FORMATS = (
+    "image2",
+    "png_pipe",
+    "jpeg_pipe",
+    "bmp_pipe",
+    "tiff_pipe",
+    "webp_pipe",
+    "gif_pipe",
+    "gif",
+    "apng",
+)
+_STILL_CODECS = ("png", "bmp", "tiff", "webp", "gif")
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How each decoded frame becomes a Frame: resolved once per film."""
+
+    width: int  # analysis size, stored orientation
+    height: int
+    rgb_format: str  # "rgb24" or "rgb48le"
+    colorspace: Colorspace | None  # None for RGB sources
+    color_range: ColorRange | None
+    hdr: str | None  # "pq" / "hlg" when tone mapping in numpy
+    rotation: int  # clockwise degrees to display orientation
+    luma_plane: bool  # bar profiles from the Y plane (YUV) or from a gray reformat (RGB)
+    luma_black: float  # Y code of black
+    luma_span: float  # Y code span from black to white
+
+
+def _check_path(path: str | os.PathLike[str]) -> Path:
+    p = Path(path)
+    if not p.exists():
+        raise InputNotFoundError(f"no such file: {p}")
+    if p.is_dir():
+        raise InputNotFoundError(f"{p} is a directory, not a video file")
+    if not p.is_file():
+        raise InputNotFoundError(f"{p} is not a regular file")
+    if p.stat().st_size == 0:
+        raise VideoOpenError(f"{p} is empty (0 bytes)")
+    return p
+
+
+def _open_container(p: Path) -> Any:
+    try:
+        return av.open(str(p), mode="r", metadata_errors="ignore")
+    except (av.error.FFmpegError, UnicodeError, ValueError) as exc:
+        raise VideoOpenError(
+            f"{p} is not a video file that FFmpeg can read ({exc.__class__.__name__})"
+        ) from exc
+
+
+def _video_stream(container: Any, p: Path) -> Any:
+    streams = [s for s in container.streams.video]
+    if not streams:
+        raise VideoOpenError(f"no video stream in {p.name}")
+    # Cover art is an attached picture, not the film.
+    films = [s for s in streams if not (s.disposition & av.stream.Disposition.attached_pic)]
+    if not films:
+        raise VideoOpenError(f"{p.name} holds only a still picture (cover art), no video")
+    stream = films[0]
+    fmt = container.format.name.split(",")[0]
+    if fmt in _STILL_FORMATS or (
+        stream.codec_context.name in _STILL_CODECS and (stream.frames or 0) <= 1
+    ):
+        raise VideoOpenError(f"{p.name} is a still image, not a video")
+    if stream.codec_context.width <= 0 or stream.codec_context.height <= 0:
+        raise VideoOpenError(f"{p.name} has a video stream with no picture size")
+    return stream
+
+
+def resolve_color(
+    *,
+    colorspace: int,
+    color_range: int,
+    transfer: int,
+    primaries: int,
+    pixel_format: str,
+    bit_depth: int,
+    is_rgb: bool,
+    height: int,
+) -> ColorInfo:
+    """Resolve a stream's colour tags into the colour pipeline scenepal will apply.
+
+    Untagged values are guessed by the common rules: matrix BT.709 when the picture is at least
+    720 lines tall (BT.2020 when the primaries or transfer say BT.2020), else BT.601; range limited
+    unless tagged full or the pixel format is ``yuvj*``. Guessed fields are listed in ``assumed``.
+
+    >>> c = resolve_color(colorspace=2, color_range=0, transfer=2, primaries=2,
+    ...                   pixel_format="yuv420p", bit_depth=8, is_rgb=False, height=1080)
+    >>> (c.matrix, c.range, c.assumed)
+    ('bt709', 'limited', ('matrix', 'range', 'transfer', 'primaries'))
+    """
+    assumed: list[str] = []
+    trc = _TRANSFERS.get(transfer)
+    prim = _PRIMARIES.get(primaries)
+    if is_rgb:
+        matrix, rng = "rgb", "full"
+    else:
+        matrix_tag = _MATRICES.get(colorspace)
+        if matrix_tag is None:
+            assumed.append("matrix")
+            if prim == "bt2020" or trc in ("pq", "hlg"):
+                matrix_tag = "bt2020"
+            else:
+                matrix_tag = "bt709" if height >= 720 else "bt601"
+        matrix = matrix_tag
+        if color_range == 2 or pixel_format.startswith("yuvj"):
+            rng = "full"
+        elif color_range == 1:
+            rng = "limited"
+        else:
+            assumed.append("range")
+            rng = "limited"
+    if trc is None:
+        assumed.append("transfer")
+        trc = "bt709"
+    if prim is None:
+        assumed.append("primaries")
+        prim = "bt2020" if matrix == "bt2020" else ("bt709" if height >= 720 else "bt601")
+    hdr = trc if trc in ("pq", "hlg") else None
+    return ColorInfo(
+        matrix=matrix,
+        range=rng,
+        transfer=trc,
+        primaries=prim,
+        bit_depth=bit_depth,
+        pixel_format=pixel_format,
+        hdr=hdr,
+        assumed=tuple(assumed),
+    )
+
+
+def _stream_info(path: Path, container: Any, stream: Any, *, hdr_mode: str) -> VideoInfo:
+    cc = stream.codec_context
+    fmt = cc.format
+    if fmt is None:
+        raise VideoOpenError(f"{path.name}: the video stream's pixel format is unknown")
+    bit_depth = max(c.bits for c in fmt.components) if fmt.components else 8
+    is_rgb = bool(fmt.is_rgb) or fmt.name.startswith(("gray", "ya", "pal"))
+    info = resolve_color(
+        colorspace=int(cc.colorspace),
+        color_range=int(cc.color_range),
+        transfer=int(cc.color_trc),
+        primaries=int(cc.color_primaries),
+        pixel_format=fmt.name,
+        bit_depth=bit_depth,
+        is_rgb=is_rgb,
+        height=cc.height,
+    )
+    if info.hdr is not None:
+        if hdr_mode == "refuse":
+            raise HdrRefusedError(
+                f"{path.name} is HDR ({info.hdr.upper()}); refused (use --hdr tonemap or raw)"
+            )
+        info = ColorInfo(**{**info.__dict__, "hdr_handling": hdr_mode})
+    rotation = _rotation(stream)
+    width, height = cc.width, cc.height
+    if rotation in (90, 270):
+        width, height = height, width
+    rate = stream.average_rate or stream.guessed_rate or stream.base_rate
+    fps = float(rate) if rate else 25.0
+    duration_s: float | None = None
+    if stream.duration is not None and stream.time_base is not None:
+        duration_s = float(stream.duration * stream.time_base)
+    elif container.duration is not None:
+        duration_s = container.duration / av.time_base
+    interlaced = str(getattr(cc, "field_order", "progressive")).lower() not in (
+        "progressive",
+        "unknown",
+        "0",
+        "1",
+    )
+    return VideoInfo(
+        path=str(path),
+        width=width,
+        height=height,
+        fps=fps,
+        frame_count=int(stream.frames) if stream.frames else None,
+        duration_s=duration_s,
+        codec=cc.name,
+        rotation=rotation,
+        interlaced=interlaced,
+        color=info,
+    )
+
+
+def _rotation(stream: Any) -> int:
+    """Clockwise display rotation from the stream's display matrix, snapped to 90 degrees."""
+    try:
+        from av.sidedata.sidedata import Type as SideDataType
+
+        matrix = stream.side_data.get(SideDataType.DISPLAYMATRIX)
+    except (ImportError, AttributeError, TypeError):
+        matrix = None
+    if matrix is None:
+        return 0
+    try:
+        ccw = float(matrix.rotation) if hasattr(matrix, "rotation") else 0.0
+    except (TypeError, ValueError):
+        return 0
+    return round(-ccw / 90.0) % 4 * 90
+
+
+def probe(path: str | os.PathLike[str], *, hdr: str = "tonemap") -> VideoInfo:
+    """Describe a film without decoding it.
+
+    Args:
+        path: the film.
+        hdr: HDR handling ("tonemap", "raw" or "refuse"); "refuse" raises on HDR input.
+
+    Raises:
+        InputNotFoundError: the path is missing or not a file.
+        VideoOpenError: the file is not a usable video.
+    """
+    p = _check_path(path)
+    container = _open_container(p)
+    try:
+        return _stream_info(p, container, _video_stream(container, p), hdr_mode=hdr)
+    finally:
+        container.close()
+
+
+def _plan(info: VideoInfo, stream: Any, *, width: int) -> _Plan:
+    c = info.color
+    disp_w = min(width, info.width)
+    disp_h = max(2, round(disp_w * info.height / info.width))
+    w, h = (disp_h, disp_w) if info.rotation in (90, 270) else (disp_w, disp_h)
+    deep = c.bit_depth > 8 or c.hdr is not None
+    yuv = c.matrix != "rgb"
+    scale = float(2 ** (c.bit_depth - 8))
+    if c.range == "full":
+        black, span = 0.0, float(2**c.bit_depth - 1)
+    else:
+        black, span = 16.0 * scale, 219.0 * scale
+    return _Plan(
+        width=w,
+        height=h,
+        rgb_format="rgb48le" if deep else "rgb24",
+        colorspace=_SWS_COLORSPACE.get(c.matrix, Colorspace.ITU709) if yuv else None,
+        color_range=(ColorRange.JPEG if c.range == "full" else ColorRange.MPEG) if yuv else None,
+        hdr=c.hdr if c.hdr_handling == "tonemap" else None,
+        rotation=info.rotation,
+        luma_plane=yuv and stream.codec_context.format.is_planar,
+        luma_black=black,
+        luma_span=span,
+    )
+
+
+def _to_rgb(frame: Any, plan: _Plan) -> np.ndarray:
+    """Decoded frame -> uint8 (h, w, 3) sRGB at analysis size, stored orientation."""
+    kwargs: dict[str, Any] = {
+        "width": plan.width,
+        "height": plan.height,
+        "format": plan.rgb_format,
+        "interpolation": "AREA",
+    }
+    if plan.colorspace is not None:
+        kwargs.update(
+            src_colorspace=plan.colorspace,
+            src_color_range=plan.color_range,
+            dst_color_range=ColorRange.JPEG,
+        )
+    small = frame.reformat(**kwargs).to_ndarray()
+    if plan.rgb_format == "rgb24":
+        return np.ascontiguousarray(small[..., :3])
+    signal = small[..., :3].astype(np.float32) / 65535.0
+    if plan.hdr == "pq":
+        signal = color.linear_to_srgb(color.tonemap_to_sdr(color.pq_to_nits(signal)))
+    elif plan.hdr == "hlg":
+        signal = color.linear_to_srgb(color.tonemap_to_sdr(color.hlg_to_nits(signal)))
+    return color.to_uint8(signal)
+
+
+def _luma_profiles(frame: Any, plan: _Plan) -> tuple[np.ndarray, np.ndarray]:
+    """Mean normalised luma per full-resolution row and column, stored orientation."""
+    if plan.luma_plane:
+        plane = frame.planes[0]
+        bytes_per = 2 if frame.format.components[0].bits > 8 else 1
+        dtype = np.dtype("<u2") if bytes_per == 2 else np.dtype(np.uint8)
+        stride = plane.line_size // bytes_per
+        y = np.frombuffer(plane, dtype=dtype, count=stride * plane.height)
+        y = y.reshape(plane.height, stride)[:, : plane.width]
+    else:
+        y = frame.reformat(format="gray").to_ndarray()
+    step_x = max(1, y.shape[1] // 240)
+    step_y = max(1, y.shape[0] // 135)
+    rows = y[:, ::step_x].mean(axis=1, dtype=np.float32)
+    cols = y[::step_y, :].mean(axis=0, dtype=np.float32)
+    black = plan.luma_black if plan.luma_plane else 0.0
+    span = plan.luma_span if plan.luma_plane else 255.0
+    return (rows - black) / span, (cols - black) / span
+
+
+def _orient(
+    rgb: np.ndarray, rows: np.ndarray, cols: np.ndarray, rotation: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rotate a stored-orientation frame and its profiles clockwise into display orientation."""
+    if rotation == 90:
+        return np.ascontiguousarray(np.rot90(rgb, k=-1)), cols, rows[::-1].copy()
+    if rotation == 180:
+        return np.ascontiguousarray(rgb[::-1, ::-1]), rows[::-1].copy(), cols[::-1].copy()
+    if rotation == 270:
+        return np.ascontiguousarray(np.rot90(rgb, k=1)), cols[::-1].copy(), rows
+    return rgb, rows, cols
+
+
+class VideoReader:
+    """Frames of one film, decoded once, in order. Made by :func:`open_video`.
+
+    Attributes:
+        info: what the container says, with the resolved colour pipeline.
+        analysis_size: (width, height) of ``Frame.rgb`` in display orientation.
+        skipped_packets: packets the decoder rejected (damaged stretches), counted so far.
+    """
+
+    _DONE = object()
+
+    def __init__(
+        self, path: Path, container: Any, stream: Any, info: VideoInfo, width: int, threads: int
+    ) -> None:
+        self.info = info
+        self._path = path
+        self._container = container
+        self._stream = stream
+        self._plan = _plan(info, stream, width=width)
+        w, h = self._plan.width, self._plan.height
+        self.analysis_size = (h, w) if info.rotation in (90, 270) else (w, h)
+        self.skipped_packets = 0
+        self.end_time_s = 0.0
+        stream.thread_type = "AUTO"
+        stream.thread_count = threads
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _decoded(self) -> Iterator[Any]:
+        for packet in self._container.demux(self._stream):
+            if self._stop.is_set():
+                return
+            try:
+                yield from packet.decode()
+            except av.error.InvalidDataError:
+                self.skipped_packets += 1
+            except av.error.FFmpegError as exc:
+                if packet.size == 0:  # flushing a decoder that already failed
+                    return
+                self.skipped_packets += 1
+                if self.skipped_packets > 1000:
+                    raise VideoOpenError(
+                        f"{self._path.name}: too many decoding errors ({exc})"
+                    ) from exc
+
+    def _produce(self, out: queue.Queue[Any]) -> None:
+        plan = self._plan
+        first_time: float | None = None
+        last_time = -1.0
+        step = 1.0 / self.info.fps
+        index = 0
+        try:
+            for frame in self._decoded():
+                t = frame.time
+                if t is None:
+                    t = last_time + step if index else 0.0
+                if first_time is None:
+                    first_time = t
+                t -= first_time
+                if t <= last_time:  # missing or repeated stamps: keep time moving forward
+                    t = last_time + step
+                rgb = _to_rgb(frame, plan)
+                rows, cols = _luma_profiles(frame, plan)
+                rgb, rows, cols = _orient(rgb, rows, cols, plan.rotation)
+                item = Frame(index=index, time_s=t, rgb=rgb, rows=rows, cols=cols)
+                duration = (
+                    frame.duration * frame.time_base if frame.duration and frame.time_base else step
+                )
+                self.end_time_s = t + float(duration)
+                last_time = t
+                index += 1
+                while not self._stop.is_set():
+                    try:
+                        out.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if self._stop.is_set():
+                    return
+            out.put(self._DONE)
+        except BaseException as exc:  # handed to the consumer, raised there
+            out.put(exc)
+
+    def frames(self, *, prefetch: int = 16) -> Iterator[Frame]:
+        """Yield every decodable frame in presentation order.
+
+        Decoding and scaling run in a background thread, ``prefetch`` frames ahead, so that
+        they overlap with whatever the caller does with each frame.
+        """
+        out: queue.Queue[Any] = queue.Queue(maxsize=prefetch)
+        self._thread = threading.Thread(target=self._produce, args=(out,), daemon=True)
+        self._thread.start()
+        while True:
+            item = out.get()
+            if item is self._DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def close(self) -> None:
+        """Stop decoding and release the file."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._container.close()
+
+
+@contextmanager
+def open_video(
+    path: str | os.PathLike[str], *, width: int = 256, hdr: str = "tonemap", threads: int = 0
+) -> Iterator[VideoReader]:
+    """Open a film for one decoding pass.
+
+    Args:
+        path: the film.
+        width: analysis width in display pixels; frames are never scaled up.
+        hdr: HDR handling: "tonemap", "raw" or "refuse".
+        threads: FFmpeg decoding threads, 0 for automatic.
+
+    Raises:
+        InputNotFoundError: the path is missing or not a file.
+        VideoOpenError: the file is not a usable video.
+    """
+    p = _check_path(path)
+    container = _open_container(p)
+    try:
+        stream = _video_stream(container, p)
+        info = _stream_info(p, container, stream, hdr_mode=hdr)
+        reader = VideoReader(p, container, stream, info, width, threads)
+    except BaseException:
+        container.close()
+        raise
+    try:
+        yield reader
+    finally:
+        reader.close()
