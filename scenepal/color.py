@@ -231,6 +231,32 @@ def delta_e_2000(lab1: ArrayLike, lab2: ArrayLike) -> FloatArray:
     )
 
 
+YCBCR_COEFFICIENTS = {
+    "bt709": (0.2126, 0.0722),
+    "bt601": (0.299, 0.114),
+    "bt2020": (0.2627, 0.0593),
+    "smpte240m": (0.212, 0.087),
+    "fcc": (0.30, 0.11),
+}
+"""(Kr, Kb) of each Y'CbCr matrix: ITU-R BT.709, BT.601, BT.2020, SMPTE 240M, FCC."""
+
+
+def ycbcr_to_rgb(ycbcr: ArrayLike, matrix: str) -> FloatArray:
+    """Normalised Y'CbCr (Y' in [0, 1], Cb and Cr in [-0.5, 0.5]) -> R'G'B' in [0, 1].
+
+    >>> np.round(ycbcr_to_rgb([0.2126, -0.1146, 0.5], "bt709"), 3).tolist()
+    [1.0, 0.0, 0.0]
+    """
+    kr, kb = YCBCR_COEFFICIENTS[matrix]
+    kg = 1.0 - kr - kb
+    c = np.asarray(ycbcr, dtype=np.float64)
+    y, cb, cr = c[..., 0], c[..., 1], c[..., 2]
+    r = y + 2.0 * (1.0 - kr) * cr
+    b = y + 2.0 * (1.0 - kb) * cb
+    g = (y - kr * r - kb * b) / kg
+    return np.clip(np.stack([r, g, b], axis=-1), 0.0, 1.0)
+
+
 def pq_to_nits(signal: ArrayLike) -> FloatArray:
     """SMPTE ST 2084 (PQ) EOTF: non-linear signal in [0, 1] -> luminance in cd/m2.
 

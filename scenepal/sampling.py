@@ -18,8 +18,13 @@ from numpy.typing import NDArray
 
 from scenepal.models import Crop, Frame, Scene
 
-FADE_FRACTION = 0.5
-"""A sampled frame darker than this fraction of its scene's typical brightness is a fade."""
+FADE_FRACTION = 0.9
+"""At either end of a scene, frames darker than this fraction of the scene's median brightness
+are a fade in or out, and are left out."""
+
+DIP_FRACTION = 0.5
+"""Inside a scene, frames darker than this fraction of its typical brightness are a dip to
+black (a fade the detector did not cut at), and are left out."""
 
 MIN_BAR_PX = 2
 """Bars thinner than this (in source pixels) are not reported as a crop."""
@@ -201,8 +206,7 @@ class SceneSampler:
                 frames=len(frames),
                 seed=seed,
             )
-        typical = float(np.percentile(brightness[lit], 75))
-        keep = lit & (brightness >= FADE_FRACTION * typical)
+        keep = _not_faded(brightness, lit)
         pixels = np.concatenate(
             [_inside(f.rgb, box, self.bars) for f, k in zip(frames, keep, strict=True) if k]
         )
@@ -214,6 +218,26 @@ class SceneSampler:
             frames=int(keep.sum()),
             seed=seed,
         )
+
+
+def _not_faded(brightness: NDArray[np.float64], lit: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Frames to keep: lit, not part of a fade at either end, not in a deep dip.
+
+    >>> _not_faded(np.array([0.0, 0.1, 0.35, 0.5, 0.48, 0.5, 0.3]), np.array([False] + [True] * 6))
+    array([False, False, False,  True,  True,  True, False])
+    """
+    median = float(np.median(brightness[lit]))
+    typical = float(np.percentile(brightness[lit], 75))
+    keep = lit & (brightness >= DIP_FRACTION * typical)
+    dim = brightness < FADE_FRACTION * median
+    for order in (range(len(keep)), range(len(keep) - 1, -1, -1)):
+        for i in order:
+            if not (dim[i] or not lit[i]):
+                break
+            keep[i] = False
+    if not keep.any():
+        keep = lit & (brightness >= median)
+    return keep
 
 
 def _brightness(frame: _Sampled, box: Box | None) -> float:

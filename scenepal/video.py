@@ -85,7 +85,10 @@ class _Plan:
 
     width: int  # analysis size, stored orientation
     height: int
-    rgb_format: str  # "rgb24" or "rgb48le"
+    rgb_format: str  # "rgb24" or "rgb48le": 8-bit or 16-bit working precision
+    matrix: str  # Y'CbCr matrix name, "rgb" for RGB sources
+    full_range: bool
+    full_range_j: bool  # yuvj* source: keep the j format so swscale does not squeeze the range
     colorspace: Colorspace | None  # None for RGB sources
     color_range: ColorRange | None
     hdr: str | None  # "pq" / "hlg" when tone mapping in numpy
@@ -304,6 +307,9 @@ def _plan(info: VideoInfo, stream: Any, *, width: int) -> _Plan:
         width=w,
         height=h,
         rgb_format="rgb48le" if deep else "rgb24",
+        matrix=c.matrix,
+        full_range=c.range == "full",
+        full_range_j=c.pixel_format.startswith("yuvj"),
         colorspace=_SWS_COLORSPACE.get(c.matrix, Colorspace.ITU709) if yuv else None,
         color_range=(ColorRange.JPEG if c.range == "full" else ColorRange.MPEG) if yuv else None,
         hdr=c.hdr if c.hdr_handling == "tonemap" else None,
@@ -314,24 +320,48 @@ def _plan(info: VideoInfo, stream: Any, *, width: int) -> _Plan:
     )
 
 
+def _plane(frame: Any, index: int, dtype: np.dtype[Any]) -> np.ndarray:
+    """One plane of a frame as a (height, width) array, padding dropped."""
+    plane = frame.planes[index]
+    stride = plane.line_size // dtype.itemsize
+    data = np.frombuffer(plane, dtype=dtype, count=stride * plane.height)
+    return data.reshape(plane.height, stride)[:, : plane.width]
+
+
 def _to_rgb(frame: Any, plan: _Plan) -> np.ndarray:
-    """Decoded frame -> uint8 (h, w, 3) sRGB at analysis size, stored orientation."""
-    kwargs: dict[str, Any] = {
-        "width": plan.width,
-        "height": plan.height,
-        "format": plan.rgb_format,
-        "interpolation": "AREA",
-    }
-    if plan.colorspace is not None:
-        kwargs.update(
-            src_colorspace=plan.colorspace,
+    """Decoded frame -> uint8 (h, w, 3) sRGB at analysis size, stored orientation.
+
+    swscale only scales (and, for RGB sources, packs); the Y'CbCr -> R'G'B' conversion is done
+    here with the resolved matrix and range, because swscale's own conversion is up to 2-3
+    levels off and follows whatever range and matrix the frame happens to carry.
+    """
+    if plan.colorspace is None:  # RGB or grey source: scaling only
+        small = frame.reformat(
+            width=plan.width, height=plan.height, format=plan.rgb_format, interpolation="AREA"
+        ).to_ndarray()[..., :3]
+        signal = small.astype(np.float64) / (65535.0 if plan.rgb_format == "rgb48le" else 255.0)
+    else:
+        deep = plan.rgb_format == "rgb48le"
+        fmt = "yuv444p16le" if deep else ("yuvj444p" if plan.full_range_j else "yuv444p")
+        small = frame.reformat(
+            width=plan.width,
+            height=plan.height,
+            format=fmt,
             src_color_range=plan.color_range,
-            dst_color_range=ColorRange.JPEG,
+            dst_color_range=plan.color_range,
+            interpolation="AREA",
         )
-    small = frame.reformat(**kwargs).to_ndarray()
-    if plan.rgb_format == "rgb24":
-        return np.ascontiguousarray(small[..., :3])
-    signal = small[..., :3].astype(np.float32) / 65535.0
+        dtype = np.dtype("<u2") if deep else np.dtype(np.uint8)
+        codes = np.stack([_plane(small, i, dtype) for i in range(3)], axis=-1)
+        unit = 256.0 if deep else 1.0
+        if plan.full_range:
+            top = 65535.0 if deep else 255.0
+            ycbcr = codes / top - np.array([0.0, 0.5, 0.5]) * (1.0 + 1.0 / top)
+        else:
+            ycbcr = (codes / unit - np.array([16.0, 128.0, 128.0])) / np.array(
+                [219.0, 224.0, 224.0]
+            )
+        signal = color.ycbcr_to_rgb(ycbcr, plan.matrix)
     if plan.hdr == "pq":
         signal = color.linear_to_srgb(color.tonemap_to_sdr(color.pq_to_nits(signal)))
     elif plan.hdr == "hlg":

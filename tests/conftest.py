@@ -1,0 +1,89 @@
+"""Shared fixtures: films written once per test session by the film factory (tests/films.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from films import FilmTruth, Region, Shot, write_film
+
+import scenepal
+from scenepal import color
+from scenepal.models import Analysis, Palette
+
+# Shots differ in brightness or saturation, not only in hue: PySceneDetect's ContentDetector
+# does not see a pure hue change (shared/FACTS.md).
+CUT_SHOTS = (
+    Shot.stripes((200, 40, 40), (30, 30, 120), frames=30),
+    Shot((Region((240, 220, 90), 0.6), Region((20, 90, 30), 0.4)), frames=36),
+    Shot.solid((90, 90, 90), frames=24),
+    Shot(
+        (Region((250, 250, 250), 0.5), Region((140, 70, 160), 0.3), Region((10, 10, 10), 0.2)),
+        frames=40,
+    ),
+    Shot.stripes((60, 150, 200), (230, 140, 30), frames=30),
+)
+
+# No dark colour in these, so any dark swatch could only come from bars or fades.
+BRIGHT_SHOTS = (
+    Shot.stripes((220, 60, 50), (240, 200, 120), frames=40),
+    Shot((Region((90, 160, 220), 0.7), Region((250, 250, 240), 0.3)), frames=40),
+    Shot.solid((120, 200, 90), frames=40),
+    Shot.stripes((200, 120, 200), (150, 150, 150), frames=40),
+)
+
+
+@pytest.fixture(scope="session")
+def film_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder shared by the session's films."""
+    return tmp_path_factory.mktemp("films")
+
+
+@pytest.fixture(scope="session")
+def make_film(film_dir: Path) -> Callable[..., FilmTruth]:
+    """Write a film once per session for each distinct name; later calls reuse it."""
+    cache: dict[str, FilmTruth] = {}
+
+    def make(name: str, shots: tuple[Shot, ...], **kwargs: Any) -> FilmTruth:
+        if name not in cache:
+            cache[name] = write_film(film_dir / name, list(shots), **kwargs)
+        return cache[name]
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def analyzed() -> Callable[..., Analysis]:
+    """Analyse a film once per session for each distinct (path, options)."""
+    cache: dict[tuple[Any, ...], Analysis] = {}
+
+    def run(path: Path, **options: Any) -> Analysis:
+        key = (str(path), *sorted(options.items()))
+        if key not in cache:
+            cache[key] = scenepal.analyze(path, **options)
+        return cache[key]
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def cut_film_h264(make_film: Callable[..., FilmTruth]) -> FilmTruth:
+    """Five hard cuts' worth of flat shots, H.264."""
+    return make_film("cuts.mp4", CUT_SHOTS, codec="h264")
+
+
+@pytest.fixture(scope="session")
+def cut_film_ffv1(make_film: Callable[..., FilmTruth]) -> FilmTruth:
+    """The same shots, lossless FFV1."""
+    return make_film("cuts.mkv", CUT_SHOTS, codec="ffv1")
+
+
+def nearest(palette: Palette, rgb: tuple[int, int, int]) -> tuple[float, float]:
+    """CIEDE2000 from ``rgb`` to the palette's nearest swatch, and that swatch's weight."""
+    lab = color.srgb_to_lab(np.array(rgb) / 255.0)
+    distances = [float(color.delta_e_2000(lab, np.array(s.lab))) for s in palette.swatches]
+    i = int(np.argmin(distances))
+    return distances[i], palette.swatches[i].weight
