@@ -241,20 +241,31 @@ YCBCR_COEFFICIENTS = {
 """(Kr, Kb) of each Y'CbCr matrix: ITU-R BT.709, BT.601, BT.2020, SMPTE 240M, FCC."""
 
 
+def ycbcr_matrix(matrix: str) -> FloatArray:
+    """The 3x3 matrix taking normalised (Y', Cb, Cr) to (R', G', B') for a named matrix.
+
+    >>> np.round(ycbcr_matrix("bt709")[0], 4).tolist()
+    [1.0, 0.0, 1.5748]
+    """
+    kr, kb = YCBCR_COEFFICIENTS[matrix]
+    kg = 1.0 - kr - kb
+    return np.array(
+        [
+            [1.0, 0.0, 2.0 * (1.0 - kr)],
+            [1.0, -2.0 * (1.0 - kb) * kb / kg, -2.0 * (1.0 - kr) * kr / kg],
+            [1.0, 2.0 * (1.0 - kb), 0.0],
+        ]
+    )
+
+
 def ycbcr_to_rgb(ycbcr: ArrayLike, matrix: str) -> FloatArray:
     """Normalised Y'CbCr (Y' in [0, 1], Cb and Cr in [-0.5, 0.5]) -> R'G'B' in [0, 1].
 
     >>> np.round(ycbcr_to_rgb([0.2126, -0.1146, 0.5], "bt709"), 3).tolist()
     [1.0, 0.0, 0.0]
     """
-    kr, kb = YCBCR_COEFFICIENTS[matrix]
-    kg = 1.0 - kr - kb
-    c = np.asarray(ycbcr, dtype=np.float64)
-    y, cb, cr = c[..., 0], c[..., 1], c[..., 2]
-    r = y + 2.0 * (1.0 - kr) * cr
-    b = y + 2.0 * (1.0 - kb) * cb
-    g = (y - kr * r - kb * b) / kg
-    return np.clip(np.stack([r, g, b], axis=-1), 0.0, 1.0)
+    rgb = np.asarray(ycbcr, dtype=np.float64) @ ycbcr_matrix(matrix).T
+    return np.asarray(np.clip(rgb, 0.0, 1.0), dtype=np.float64)
 
 
 def pq_to_nits(signal: ArrayLike) -> FloatArray:

@@ -21,7 +21,7 @@ from typing import Any
 import av
 import av.error
 import numpy as np
-from av.video.reformatter import ColorRange, Colorspace
+from av.video.reformatter import ColorRange, Colorspace, VideoReformatter
 
 from scenepal import color
 from scenepal.errors import HdrRefusedError, InputNotFoundError, VideoOpenError
@@ -89,6 +89,8 @@ class _Plan:
     matrix: str  # Y'CbCr matrix name, "rgb" for RGB sources
     full_range: bool
     full_range_j: bool  # yuvj* source: keep the j format so swscale does not squeeze the range
+    code_matrix: np.ndarray  # float32 (3, 3): rgb = codes @ code_matrix + code_offset, in [0, 1]
+    code_offset: np.ndarray  # float32 (3,)
     colorspace: Colorspace | None  # None for RGB sources
     color_range: ColorRange | None
     hdr: str | None  # "pq" / "hlg" when tone mapping in numpy
@@ -291,6 +293,25 @@ def probe(path: str | os.PathLike[str], *, hdr: str = "tonemap") -> VideoInfo:
         container.close()
 
 
+def _code_transform(matrix: str, *, full: bool, deep: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(A, b) with R'G'B' = A @ codes + b for the Y'CbCr codes swscale hands back.
+
+    Deep sources come back as 16-bit codes (a 10-bit 64 is 4096 + 4); 8-bit as 8-bit codes.
+    """
+    if matrix not in color.YCBCR_COEFFICIENTS:
+        return np.eye(3), np.zeros(3)
+    top = 65535.0 if deep else 255.0
+    if full:
+        scale = np.full(3, 1.0 / top)
+        shift = np.array([0.0, 0.5, 0.5]) * (1.0 + 1.0 / top)
+    else:
+        unit = 256.0 if deep else 1.0
+        scale = 1.0 / (unit * np.array([219.0, 224.0, 224.0]))
+        shift = np.array([16.0, 128.0, 128.0]) / np.array([219.0, 224.0, 224.0])
+    m = color.ycbcr_matrix(matrix)
+    return m * scale, -(m @ shift)
+
+
 def _plan(info: VideoInfo, stream: Any, *, width: int) -> _Plan:
     c = info.color
     disp_w = min(width, info.width)
@@ -303,6 +324,7 @@ def _plan(info: VideoInfo, stream: Any, *, width: int) -> _Plan:
         black, span = 0.0, float(2**c.bit_depth - 1)
     else:
         black, span = 16.0 * scale, 219.0 * scale
+    matrix, offset = _code_transform(c.matrix, full=c.range == "full", deep=deep)
     return _Plan(
         width=w,
         height=h,
@@ -310,6 +332,8 @@ def _plan(info: VideoInfo, stream: Any, *, width: int) -> _Plan:
         matrix=c.matrix,
         full_range=c.range == "full",
         full_range_j=c.pixel_format.startswith("yuvj"),
+        code_matrix=matrix.T.astype(np.float32),
+        code_offset=offset.astype(np.float32),
         colorspace=_SWS_COLORSPACE.get(c.matrix, Colorspace.ITU709) if yuv else None,
         color_range=(ColorRange.JPEG if c.range == "full" else ColorRange.MPEG) if yuv else None,
         hdr=c.hdr if c.hdr_handling == "tonemap" else None,
@@ -328,22 +352,29 @@ def _plane(frame: Any, index: int, dtype: np.dtype[Any]) -> np.ndarray:
     return data.reshape(plane.height, stride)[:, : plane.width]
 
 
-def _to_rgb(frame: Any, plan: _Plan) -> np.ndarray:
+def _to_rgb(frame: Any, plan: _Plan, scaler: VideoReformatter) -> np.ndarray:
     """Decoded frame -> uint8 (h, w, 3) sRGB at analysis size, stored orientation.
 
     swscale only scales (and, for RGB sources, packs); the Y'CbCr -> R'G'B' conversion is done
     here with the resolved matrix and range, because swscale's own conversion is up to 2-3
-    levels off and follows whatever range and matrix the frame happens to carry.
+    levels off and follows whatever range and matrix the frame happens to carry. ``scaler`` is
+    shared by every frame of a film: ``frame.reformat`` would build a new swscale context for
+    each frame, which costs more (about 2.5 ms at 1080p) than the scaling itself.
     """
     if plan.colorspace is None:  # RGB or grey source: scaling only
-        small = frame.reformat(
-            width=plan.width, height=plan.height, format=plan.rgb_format, interpolation="AREA"
+        packed: np.ndarray = scaler.reformat(
+            frame,
+            width=plan.width,
+            height=plan.height,
+            format=plan.rgb_format,
+            interpolation="AREA",
         ).to_ndarray()[..., :3]
-        signal = small.astype(np.float64) / (65535.0 if plan.rgb_format == "rgb48le" else 255.0)
+        signal = packed.astype(np.float64) / (65535.0 if plan.rgb_format == "rgb48le" else 255.0)
     else:
         deep = plan.rgb_format == "rgb48le"
         fmt = "yuv444p16le" if deep else ("yuvj444p" if plan.full_range_j else "yuv444p")
-        small = frame.reformat(
+        small = scaler.reformat(
+            frame,
             width=plan.width,
             height=plan.height,
             format=fmt,
@@ -353,15 +384,12 @@ def _to_rgb(frame: Any, plan: _Plan) -> np.ndarray:
         )
         dtype = np.dtype("<u2") if deep else np.dtype(np.uint8)
         codes = np.stack([_plane(small, i, dtype) for i in range(3)], axis=-1)
-        unit = 256.0 if deep else 1.0
-        if plan.full_range:
-            top = 65535.0 if deep else 255.0
-            ycbcr = codes / top - np.array([0.0, 0.5, 0.5]) * (1.0 + 1.0 / top)
-        else:
-            ycbcr = (codes / unit - np.array([16.0, 128.0, 128.0])) / np.array(
-                [219.0, 224.0, 224.0]
-            )
-        signal = color.ycbcr_to_rgb(ycbcr, plan.matrix)
+        flat = codes.reshape(-1, 3).astype(np.float32)  # 2-D matmul is ~10x faster than 3-D
+        rgb = (flat @ plan.code_matrix + plan.code_offset).reshape(codes.shape)
+        if plan.hdr is None:  # the common case: straight to 8-bit, in float32
+            out: np.ndarray = np.clip(rgb * 255.0 + 0.5, 0.0, 255.0).astype(np.uint8)
+            return out
+        signal = np.clip(rgb, 0.0, 1.0).astype(np.float64)
     if plan.hdr == "pq":
         signal = color.linear_to_srgb(color.tonemap_to_sdr(color.pq_to_nits(signal)))
     elif plan.hdr == "hlg":
@@ -369,7 +397,9 @@ def _to_rgb(frame: Any, plan: _Plan) -> np.ndarray:
     return color.to_uint8(signal)
 
 
-def _luma_profiles(frame: Any, plan: _Plan) -> tuple[np.ndarray, np.ndarray]:
+def _luma_profiles(
+    frame: Any, plan: _Plan, scaler: VideoReformatter
+) -> tuple[np.ndarray, np.ndarray]:
     """Mean normalised luma per full-resolution row and column, stored orientation."""
     if plan.luma_plane:
         plane = frame.planes[0]
@@ -379,7 +409,7 @@ def _luma_profiles(frame: Any, plan: _Plan) -> tuple[np.ndarray, np.ndarray]:
         y = np.frombuffer(plane, dtype=dtype, count=stride * plane.height)
         y = y.reshape(plane.height, stride)[:, : plane.width]
     else:
-        y = frame.reformat(format="gray").to_ndarray()
+        y = scaler.reformat(frame, format="gray").to_ndarray()
     step_x = max(1, y.shape[1] // 240)
     step_y = max(1, y.shape[0] // 135)
     rows = y[:, ::step_x].mean(axis=1, dtype=np.float32)
@@ -449,6 +479,7 @@ class VideoReader:
 
     def _produce(self, out: queue.Queue[Any]) -> None:
         plan = self._plan
+        scaler, gray_scaler = VideoReformatter(), VideoReformatter()
         first_time: float | None = None
         last_time = -1.0
         step = 1.0 / self.info.fps
@@ -463,8 +494,8 @@ class VideoReader:
                 t -= first_time
                 if t <= last_time:  # missing or repeated stamps: keep time moving forward
                     t = last_time + step
-                rgb = _to_rgb(frame, plan)
-                rows, cols = _luma_profiles(frame, plan)
+                rgb = _to_rgb(frame, plan, scaler)
+                rows, cols = _luma_profiles(frame, plan, gray_scaler)
                 rgb, rows, cols = _orient(rgb, rows, cols, plan.rotation)
                 item = Frame(index=index, time_s=t, rgb=rgb, rows=rows, cols=cols)
                 duration = (
