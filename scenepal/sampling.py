@@ -11,6 +11,7 @@ budget with a seeded generator.
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -156,11 +157,14 @@ class SceneSampler:
         self._black_level = black_level
         self._seed = seed
         self.bars = BarTracker(source_size[0], source_size[1], black_level)
+        # Frames off the stride, kept for scenes too short to get a frame on it.
+        self._recent: deque[_Sampled] = deque(maxlen=self.period)
 
     def add(self, frame: Frame) -> None:
         """Take the next decoded frame; keeps it if it falls on the sampling stride."""
         offset = frame.index - self._open_start
         if offset % self._stride:
+            self._recent.append(_Sampled(frame.index, frame.rgb, frame.rows, frame.cols))
             return
         self.bars.add(frame)
         self._frames.append(_Sampled(frame.index, frame.rgb, frame.rows, frame.cols))
@@ -172,6 +176,8 @@ class SceneSampler:
     def close(self, scene: Scene) -> SceneSample:
         """The sample of ``scene``, which ends where the open scene was just cut."""
         mine = [f for f in self._frames if f.index < scene.end_frame]
+        if not mine:
+            mine = [f for f in self._recent if scene.start_frame <= f.index < scene.end_frame]
         self._frames = [f for f in self._frames if f.index >= scene.end_frame]
         self._open_start = scene.end_frame
         self._stride = self.period
