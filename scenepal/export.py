@@ -234,7 +234,7 @@ def analysis_from_dict(doc: dict[str, Any]) -> Analysis:
             schema_version=int(version),
             warnings=tuple(doc.get("warnings", ())),
         )
-    except (KeyError, TypeError, ValueError, IndexError, ConfigError) as exc:
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, ConfigError) as exc:
         raise AnalysisFileError(f"malformed analysis document: {exc!s}") from exc
 
 

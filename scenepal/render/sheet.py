@@ -34,10 +34,10 @@ def _ink(rgb: tuple[int, int, int]) -> str:
 def _percent(weight: float) -> str:
     """A weight as a whole percentage; shares under 1% read "<1%".
 
-    >>> _percent(0.004), _percent(0.256)
+    >>> _percent(0.005), _percent(0.256)
     ('<1%', '26%')
     """
-    return "<1%" if weight < 0.005 else f"{weight:.0%}"
+    return "<1%" if weight < 0.01 else f"{weight:.0%}"
 
 
 def _to_rgb01(rgb: tuple[int, int, int]) -> tuple[float, float, float]:
