@@ -203,7 +203,11 @@ def resolve_color(
     )
 
 
-def _stream_info(path: Path, container: Any, stream: Any, *, hdr_mode: str) -> VideoInfo:
+def _stream_info(
+    path: Path, container: Any, stream: Any, *, hdr_mode: str, first: Any | None
+) -> VideoInfo:
+    """What the container says, completed by the first decoded frame (``first``), which is
+    where FFmpeg puts the display rotation and the interlacing flag."""
     cc = stream.codec_context
     fmt = cc.format
     if fmt is None:
@@ -226,7 +230,7 @@ def _stream_info(path: Path, container: Any, stream: Any, *, hdr_mode: str) -> V
                 f"{path.name} is HDR ({info.hdr.upper()}); refused (use --hdr tonemap or raw)"
             )
         info = ColorInfo(**{**info.__dict__, "hdr_handling": hdr_mode})
-    rotation = _rotation(stream)
+    rotation = _clockwise(getattr(first, "rotation", 0) or 0)
     width, height = cc.width, cc.height
     if rotation in (90, 270):
         width, height = height, width
@@ -237,12 +241,8 @@ def _stream_info(path: Path, container: Any, stream: Any, *, hdr_mode: str) -> V
         duration_s = float(stream.duration * stream.time_base)
     elif container.duration is not None:
         duration_s = container.duration / av.time_base
-    interlaced = str(getattr(cc, "field_order", "progressive")).lower() not in (
-        "progressive",
-        "unknown",
-        "0",
-        "1",
-    )
+    # AVFieldOrder: 0 unknown, 1 progressive, 2-5 the interlaced orders.
+    interlaced = bool(getattr(first, "interlaced_frame", False)) or _field_order(cc) >= 2
     return VideoInfo(
         path=str(path),
         width=width,
@@ -257,25 +257,54 @@ def _stream_info(path: Path, container: Any, stream: Any, *, hdr_mode: str) -> V
     )
 
 
-def _rotation(stream: Any) -> int:
-    """Clockwise display rotation from the stream's display matrix, snapped to 90 degrees."""
-    try:
-        from av.sidedata.sidedata import Type as SideDataType
+def _clockwise(ccw: float) -> int:
+    """Clockwise display rotation, snapped to 90 degrees, from FFmpeg's counter-clockwise angle.
 
-        matrix = stream.side_data.get(SideDataType.DISPLAYMATRIX)
-    except (ImportError, AttributeError, TypeError):
-        matrix = None
-    if matrix is None:
-        return 0
+    >>> _clockwise(90), _clockwise(-90.0), _clockwise(0)
+    (270, 90, 0)
+    """
     try:
-        ccw = float(matrix.rotation) if hasattr(matrix, "rotation") else 0.0
+        return round(-float(ccw) / 90.0) % 4 * 90
     except (TypeError, ValueError):
         return 0
-    return round(-ccw / 90.0) % 4 * 90
+
+
+def _field_order(cc: Any) -> int:
+    try:
+        return int(getattr(cc, "field_order", 0) or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _decode_packets(container: Any, stream: Any, stop: threading.Event) -> Iterator[Any]:
+    """Decoded frames, packet by packet; a packet the decoder rejects is skipped and counted.
+
+    Yields frames, and ``None`` for each skipped packet (so the caller can count them).
+    """
+    for packet in container.demux(stream):
+        if stop.is_set():
+            return
+        try:
+            yield from packet.decode()
+        except av.error.InvalidDataError:
+            yield None
+        except av.error.FFmpegError:
+            if packet.size == 0:  # flushing a decoder that already failed
+                return
+            yield None
+
+
+def _first_frame(frames: Iterator[Any], path: Path) -> Any:
+    for skipped, frame in enumerate(frames):
+        if frame is not None:
+            return frame
+        if skipped > 1000:
+            break
+    raise VideoOpenError(f"no frame of {path.name} could be decoded")
 
 
 def probe(path: str | os.PathLike[str], *, hdr: str = "tonemap") -> VideoInfo:
-    """Describe a film without decoding it.
+    """Describe a film, decoding only its first frame.
 
     Args:
         path: the film.
@@ -288,7 +317,9 @@ def probe(path: str | os.PathLike[str], *, hdr: str = "tonemap") -> VideoInfo:
     p = _check_path(path)
     container = _open_container(p)
     try:
-        return _stream_info(p, container, _video_stream(container, p), hdr_mode=hdr)
+        stream = _video_stream(container, p)
+        first = _first_frame(_decode_packets(container, stream, threading.Event()), p)
+        return _stream_info(p, container, stream, hdr_mode=hdr, first=first)
     finally:
         container.close()
 
@@ -444,38 +475,39 @@ class VideoReader:
     _DONE = object()
 
     def __init__(
-        self, path: Path, container: Any, stream: Any, info: VideoInfo, width: int, threads: int
+        self, path: Path, container: Any, stream: Any, *, width: int, hdr: str, threads: int
     ) -> None:
-        self.info = info
         self._path = path
         self._container = container
         self._stream = stream
-        self._plan = _plan(info, stream, width=width)
-        w, h = self._plan.width, self._plan.height
-        self.analysis_size = (h, w) if info.rotation in (90, 270) else (w, h)
         self.skipped_packets = 0
         self.end_time_s = 0.0
         stream.thread_type = "AUTO"
         stream.thread_count = threads
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # The first frame is decoded here, in the caller's thread: it carries the rotation and
+        # interlacing that the container does not, and it proves the file decodes at all.
+        self._packets = _decode_packets(container, stream, self._stop)
+        self._first = _first_frame(self._counted(), path)
+        self.info = _stream_info(path, container, stream, hdr_mode=hdr, first=self._first)
+        self._plan = _plan(self.info, stream, width=width)
+        w, h = self._plan.width, self._plan.height
+        self.analysis_size = (h, w) if self.info.rotation in (90, 270) else (w, h)
+
+    def _counted(self) -> Iterator[Any]:
+        """Decoded frames; skipped packets are counted, and too many of them end the film."""
+        for frame in self._packets:
+            if frame is not None:
+                yield frame
+                continue
+            self.skipped_packets += 1
+            if self.skipped_packets > 1000:
+                raise VideoOpenError(f"{self._path.name}: too many decoding errors")
 
     def _decoded(self) -> Iterator[Any]:
-        for packet in self._container.demux(self._stream):
-            if self._stop.is_set():
-                return
-            try:
-                yield from packet.decode()
-            except av.error.InvalidDataError:
-                self.skipped_packets += 1
-            except av.error.FFmpegError as exc:
-                if packet.size == 0:  # flushing a decoder that already failed
-                    return
-                self.skipped_packets += 1
-                if self.skipped_packets > 1000:
-                    raise VideoOpenError(
-                        f"{self._path.name}: too many decoding errors ({exc})"
-                    ) from exc
+        yield self._first
+        yield from self._counted()
 
     def _produce(self, out: queue.Queue[Any]) -> None:
         plan = self._plan
@@ -561,8 +593,7 @@ def open_video(
     container = _open_container(p)
     try:
         stream = _video_stream(container, p)
-        info = _stream_info(p, container, stream, hdr_mode=hdr)
-        reader = VideoReader(p, container, stream, info, width, threads)
+        reader = VideoReader(p, container, stream, width=width, hdr=hdr, threads=threads)
     except BaseException:
         container.close()
         raise

@@ -186,3 +186,26 @@ def test_bad_inputs_raise_one_line_errors(
     assert "\n" not in str(caught.value)
     with pytest.raises(error), video.open_video(path):
         pass
+
+
+def test_rotation_metadata_is_honoured(tmp_path: Path) -> None:
+    path = tmp_path / "phone.mp4"
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("h264", rate=24)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        stream.set_display_rotation(90)  # counter-clockwise, as FFmpeg counts
+        for i in range(6):
+            image = np.zeros((48, 64, 3), np.uint8)
+            image[:12] = 255  # a white band along the stored top edge
+            frame = av.VideoFrame.from_ndarray(image, "rgb24")
+            frame.pts, frame.time_base = i, Fraction(1, 24)
+            out.mux(stream.encode(frame))
+        out.mux(stream.encode())
+    info = video.probe(path)
+    assert (info.rotation, info.width, info.height) == (270, 48, 64)
+    frame = _first_frame(path)
+    assert frame.rgb.shape == (64, 48, 3)
+    # Turned a quarter counter-clockwise, the top band is now along the left edge.
+    assert frame.rgb[:, :8].mean() > 200 and frame.rgb[:, -20:].mean() < 20
+    assert frame.cols[:8].min() > 0.8 and frame.cols[-20:].max() < 0.05
+    assert frame.rows.shape == (64,)
