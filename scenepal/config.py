@@ -47,6 +47,12 @@ class AnalysisConfig:
     decoder_threads: int = 0
 
     def __post_init__(self) -> None:
+        for name in ("threshold", "sample_fps", "black_level"):
+            value = getattr(self, name)
+            if value is None and name == "threshold":
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ConfigError(f"{name} must be a number, got {value!r}")
         _check_range("colors", self.colors, 1, 32)
         if self.detector not in DETECTORS:
             raise ConfigError(

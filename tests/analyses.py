@@ -1,0 +1,158 @@
+"""Hand-made `Analysis` objects for tests of exports and renders, without decoding a film.
+
+    from analyses import make_analysis
+
+    a = make_analysis([
+        (3.0, [((200, 30, 30), 0.75), ((20, 20, 120), 0.25)]),   # a 3 s scene, two colours
+        (1.0, [((250, 250, 250), 1.0)]),                        # a 1 s scene, one colour
+    ])
+
+Scenes are contiguous: each starts where the previous ends, in seconds and in frames (frame
+numbers are the rounded times x fps). Swatch lab values are computed from the rgb with
+`scenepal.color.srgb_to_lab` and rounded to 3 decimals as the pipeline does; weights are used
+as given (pass weights that sum to 1). The film palette is `scenepal.palette.film_palette` of the
+scene palettes weighted by duration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from scenepal import color
+from scenepal.config import AnalysisConfig
+from scenepal.models import (
+    Analysis,
+    ColorInfo,
+    Crop,
+    Palette,
+    Scene,
+    SceneResult,
+    Swatch,
+    VideoInfo,
+)
+from scenepal.palette import film_palette
+
+RGB = tuple[int, int, int]
+SceneSpec = tuple[float, Sequence[tuple[RGB, float]]]
+
+
+def make_swatch(rgb: RGB, weight: float) -> Swatch:
+    """A swatch with its CIELAB computed from ``rgb`` (rounded to 3 decimals, as scenepal does)."""
+    lab = color.srgb_to_lab(np.array(rgb, dtype=np.float64) / 255.0)
+    return Swatch(
+        rgb=(int(rgb[0]), int(rgb[1]), int(rgb[2])),
+        lab=(round(float(lab[0]), 3), round(float(lab[1]), 3), round(float(lab[2]), 3)),
+        weight=float(weight),
+    )
+
+
+def make_palette(colors: Sequence[tuple[RGB, float]]) -> Palette:
+    """A palette of the given (rgb, weight) pairs, in the given order."""
+    return Palette(tuple(make_swatch(rgb, w) for rgb, w in colors))
+
+
+def make_color_info(**overrides: object) -> ColorInfo:
+    """SDR BT.709 limited-range 8-bit colour info; keyword arguments replace fields."""
+    fields: dict[str, object] = {
+        "matrix": "bt709",
+        "range": "limited",
+        "transfer": "bt709",
+        "primaries": "bt709",
+        "bit_depth": 8,
+        "pixel_format": "yuv420p",
+        "hdr": None,
+        "hdr_handling": None,
+        "assumed": (),
+    }
+    fields.update(overrides)
+    return ColorInfo(**fields)  # type: ignore[arg-type]
+
+
+def make_analysis(
+    scenes: Sequence[SceneSpec],
+    *,
+    fps: float = 24.0,
+    colors: int = 5,
+    path: str = "film.mp4",
+    width: int = 1920,
+    height: int = 1080,
+    crop: Crop | None = None,
+    black: Sequence[int] = (),
+    color_info: ColorInfo | None = None,
+    warnings: tuple[str, ...] = (),
+    version: str = "0.0.test",
+    seed: int = 0,
+    color_space: str = "lab",
+) -> Analysis:
+    """An Analysis of scenes given as (duration in seconds, [(rgb, weight), ...]).
+
+    Args:
+        scenes: one entry per scene, in order.
+        fps: frame rate; frame numbers are ``round(time * fps)``.
+        colors: ``AnalysisConfig.colors`` (also the film palette's size).
+        path: the video path recorded in the analysis.
+        black: indices of scenes to mark as black.
+    """
+    if not scenes:
+        raise ValueError("an analysis needs at least one scene")
+    results = []
+    t = 0.0
+    frame = 0
+    for i, (duration, swatches) in enumerate(scenes):
+        end_t = t + float(duration)
+        end_frame = round(end_t * fps)
+        palette = make_palette(swatches)
+        mean = color.to_uint8(
+            color.mean_srgb(
+                np.array([rgb for rgb, _ in swatches], dtype=np.float64) / 255.0,
+                weights=[w for _, w in swatches],
+            )
+        )
+        results.append(
+            SceneResult(
+                scene=Scene(i, frame, end_frame, t, end_t),
+                palette=palette,
+                mean_rgb=(int(mean[0]), int(mean[1]), int(mean[2])),
+                black=i in black,
+                sampled_frames=max(1, end_frame - frame),
+                sampled_pixels=1000,
+            )
+        )
+        t, frame = end_t, end_frame
+    film = film_palette(
+        [r.palette for r in results],
+        [max(r.scene.duration_s, 1e-6) for r in results],
+        colors=colors,
+        seed=seed,
+        color_space=color_space,
+    )
+    video = VideoInfo(
+        path=path,
+        width=width,
+        height=height,
+        fps=float(fps),
+        frame_count=frame,
+        duration_s=t,
+        codec="h264",
+        rotation=0,
+        interlaced=False,
+        color=color_info if color_info is not None else make_color_info(),
+    )
+    return Analysis(
+        video=video,
+        frame_count=frame,
+        duration_s=t,
+        crop=crop,
+        settings=AnalysisConfig(colors=colors, seed=seed, color_space=color_space),
+        scenes=tuple(results),
+        palette=film,
+        scenepal_version=version,
+        warnings=warnings,
+    )
+
+
+def solid_scenes(count: int, colors: Sequence[RGB], duration: float = 1.0) -> list[SceneSpec]:
+    """``count`` one-colour scenes of equal ``duration``, cycling through ``colors``."""
+    return [(duration, [(colors[i % len(colors)], 1.0)]) for i in range(count)]
