@@ -209,6 +209,12 @@ def analyze(
     hdr: Annotated[
         str, typer.Option(help=f"HDR handling: {', '.join(HDR_MODES)}.")
     ] = _DEFAULTS.hdr,
+    preview: Annotated[
+        bool,
+        typer.Option(
+            "--preview", help="Keyframes only: many times faster, approximate scene boundaries."
+        ),
+    ] = False,
     json_out: Annotated[
         bool, typer.Option("--json", help="Print analysis.json to stdout.")
     ] = False,
@@ -230,6 +236,7 @@ def analyze(
             seed=seed,
             color_space=color_space,
             hdr=hdr,
+            preview=preview,
         )
         folder = check_output_folder(output if output else default_output_folder(video))
         start = time.perf_counter()

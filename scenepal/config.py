@@ -30,6 +30,7 @@ class AnalysisConfig:
         black_level: normalised luma (0 black, 1 white) under which a frame or a bar is black.
         hdr: HDR handling: "tonemap" to SDR, "raw" (no mapping), or "refuse".
         decoder_threads: FFmpeg decoding threads; 0 lets FFmpeg choose.
+        preview: decode keyframes only: many times faster, scene boundaries on keyframes.
     """
 
     colors: int = 5
@@ -45,6 +46,7 @@ class AnalysisConfig:
     black_level: float = 0.015
     hdr: str = "tonemap"
     decoder_threads: int = 0
+    preview: bool = False
 
     def __post_init__(self) -> None:
         for name in ("threshold", "sample_fps", "black_level"):
@@ -79,6 +81,8 @@ class AnalysisConfig:
                 f"unknown HDR mode {self.hdr!r}; choose one of: {', '.join(HDR_MODES)}"
             )
         _check_range("decoder_threads", self.decoder_threads, 0, 64)
+        if not isinstance(self.preview, bool):
+            raise ConfigError(f"preview must be true or false, got {self.preview!r}")
 
     @classmethod
     def from_options(cls, **options: Any) -> AnalysisConfig:

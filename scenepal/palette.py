@@ -12,7 +12,6 @@ import warnings
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.cluster import MiniBatchKMeans
 from threadpoolctl import ThreadpoolController
 
 from scenepal import color
@@ -107,6 +106,9 @@ def _cluster(
     seed: int,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Cluster centres and their total weights."""
+    # Imported here: scikit-learn (with SciPy) takes about 2 s to import, which --help,
+    # --version and every bad-input message would otherwise pay.
+    from sklearn.cluster import MiniBatchKMeans
     model = MiniBatchKMeans(
         n_clusters=k,
         random_state=seed,

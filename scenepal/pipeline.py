@@ -8,6 +8,7 @@ clustered in a worker thread while decoding goes on.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from array import array
 from collections.abc import Callable
@@ -83,17 +84,20 @@ def analyze(
     cfg = config if config is not None else AnalysisConfig.from_options(**options)
     with (
         open_video(
-            path, width=cfg.analysis_width, hdr=cfg.hdr, threads=cfg.decoder_threads
+            path,
+            width=cfg.analysis_width,
+            hdr=cfg.hdr,
+            threads=cfg.decoder_threads,
+            keyframes_only=cfg.preview,
         ) as reader,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="scenepal-palette") as pool,
     ):
         info = reader.info
+        # A preview sees only keyframes, seconds apart: every one may start a scene.
+        min_len = 1 if cfg.preview else cfg.min_scene_len
         finder = SceneFinder(
             make_detector(
-                cfg.detector,
-                threshold=cfg.threshold,
-                min_scene_len=cfg.min_scene_len,
-                fps=info.fps,
+                cfg.detector, threshold=cfg.threshold, min_scene_len=min_len, fps=info.fps
             )
         )
         sampler = SceneSampler(
@@ -102,33 +106,43 @@ def analyze(
             sample_fps=cfg.sample_fps,
             frames_per_scene=cfg.frames_per_scene,
             pixels_per_scene=cfg.pixels_per_scene,
-            min_scene_len=cfg.min_scene_len,
+            min_scene_len=min_len,
             black_level=cfg.black_level,
             seed=cfg.seed,
         )
+        # Decoded frames are numbered 0, 1, ... (``ordinal``); ``film_index`` is their frame
+        # number in the film: the same in a full analysis, estimated from PTS in a preview.
         times = array("d")
+        film_index = array("q")
         scenes: list[Scene] = []
         results: list[Future[SceneResult]] = []
 
-        def close_scene(end: int, end_s: float) -> None:
+        def close_scene(end: int, end_s: float, end_frame: int) -> None:
             start = scenes[-1].end_frame if scenes else 0
             scene = Scene(len(scenes), start, end, times[start], end_s)
+            shown = Scene(len(scenes), film_index[start], end_frame, times[start], end_s)
             scenes.append(scene)
-            results.append(pool.submit(_scene_result, sampler.close(scene), cfg))
+            results.append(pool.submit(_scene_result, sampler.close(scene), cfg, shown))
 
         try:
             for frame in reader.frames():
+                ordinal = frame.index
                 times.append(frame.time_s)
-                finder.add(frame.index, frame.rgb)
+                if cfg.preview:
+                    estimate = round(frame.time_s * info.fps)
+                    film_index.append(max(estimate, film_index[-1] + 1 if ordinal else 0))
+                else:
+                    film_index.append(ordinal)
+                finder.add(ordinal, frame.rgb)
                 sampler.add(frame)
                 boundary = scenes[-1].end_frame if scenes else 0
                 for cut in finder.cuts:
-                    if boundary < cut <= frame.index:
-                        close_scene(cut, times[cut])
+                    if boundary < cut <= ordinal:
+                        close_scene(cut, times[cut], film_index[cut])
                         boundary = cut
-                if on_progress is not None and frame.index % PROGRESS_EVERY == 0:
+                if on_progress is not None and (cfg.preview or ordinal % PROGRESS_EVERY == 0):
                     on_progress(
-                        Progress(frame.index + 1, frame.time_s, info.duration_s, len(scenes))
+                        Progress(film_index[-1] + 1, frame.time_s, info.duration_s, len(scenes))
                     )
             if not times:
                 raise VideoOpenError(f"no frame of {os.fspath(path)} could be decoded")
@@ -136,21 +150,32 @@ def analyze(
             boundary = scenes[-1].end_frame if scenes else 0
             for cut in finder.finish(n - 1):
                 if boundary < cut < n:
-                    close_scene(cut, times[cut])
+                    close_scene(cut, times[cut], film_index[cut])
                     boundary = cut
-            end_s = max(reader.end_time_s, times[-1])
-            close_scene(n, end_s)
+            if cfg.preview:
+                end_s = max(info.duration_s or 0.0, reader.end_time_s, times[-1])
+                total = max(film_index[-1] + 1, round(end_s * info.fps))
+            else:
+                end_s = max(reader.end_time_s, times[-1])
+                total = n
+            close_scene(n, end_s, total)
             scene_results = tuple(f.result() for f in results)
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
         if on_progress is not None:
-            on_progress(Progress(n, end_s, info.duration_s, len(scenes)))
-        warnings = _warnings(info, n, end_s, reader.skipped_packets)
+            on_progress(Progress(total, end_s, info.duration_s, len(scenes)))
+        warnings = _warnings(info, total, end_s, reader.skipped_packets)
+        if cfg.preview:
+            warnings = (
+                f"preview: only the {n} keyframes of about {total} frames were decoded; "
+                "scene boundaries fall on keyframes and frame numbers are estimated from time",
+                *warnings,
+            )
         crop = sampler.bars.crop()
     return Analysis(
         video=info,
-        frame_count=n,
+        frame_count=total,
         duration_s=end_s,
         crop=crop,
         settings=cfg,
@@ -161,7 +186,12 @@ def analyze(
     )
 
 
-def _scene_result(sample: SceneSample, cfg: AnalysisConfig) -> SceneResult:
+def _scene_result(sample: SceneSample, cfg: AnalysisConfig, shown: Scene) -> SceneResult:
+    """The palette of a sampled scene, reported under ``shown`` (its frames in the film)."""
+    return dataclasses.replace(_palette_of(sample, cfg), scene=shown)
+
+
+def _palette_of(sample: SceneSample, cfg: AnalysisConfig) -> SceneResult:
     if sample.black or len(sample.pixels) == 0:
         pixels = sample.black_pixels if len(sample.black_pixels) else sample.pixels
         mean = _mean_rgb(pixels)

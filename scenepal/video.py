@@ -575,7 +575,12 @@ class VideoReader:
 
 @contextmanager
 def open_video(
-    path: str | os.PathLike[str], *, width: int = 256, hdr: str = "tonemap", threads: int = 0
+    path: str | os.PathLike[str],
+    *,
+    width: int = 256,
+    hdr: str = "tonemap",
+    threads: int = 0,
+    keyframes_only: bool = False,
 ) -> Iterator[VideoReader]:
     """Open a film for one decoding pass.
 
@@ -584,6 +589,7 @@ def open_video(
         width: analysis width in display pixels; frames are never scaled up.
         hdr: HDR handling: "tonemap", "raw" or "refuse".
         threads: FFmpeg decoding threads, 0 for automatic.
+        keyframes_only: let the decoder skip every frame but keyframes (for previews).
 
     Raises:
         InputNotFoundError: the path is missing or not a file.
@@ -593,6 +599,8 @@ def open_video(
     container = _open_container(p)
     try:
         stream = _video_stream(container, p)
+        if keyframes_only:
+            stream.codec_context.skip_frame = "NONKEY"
         reader = VideoReader(p, container, stream, width=width, hdr=hdr, threads=threads)
     except BaseException:
         container.close()

@@ -174,3 +174,12 @@ def test_guessed_colours_are_warned_about(
     code, _, stderr = invoke("analyze", str(film.path), "-o", str(tmp_path / "o"), "-q")
     assert code == 0
     assert "scenepal: warning: colour matrix not tagged; assumed bt601" in stderr
+
+
+def test_preview_flag(cut_film_h264: FilmTruth, tmp_path: Path) -> None:
+    code, stdout, stderr = invoke(
+        "analyze", str(cut_film_h264.path), "-o", str(tmp_path / "p"), "--preview", "--json"
+    )
+    assert code == 0
+    assert json.loads(stdout)["settings"]["preview"] is True
+    assert "scenepal: warning: preview:" in stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -199,3 +200,21 @@ def test_settings_and_versions_are_recorded(cut_film_h264: FilmTruth, analyzed: 
     assert (a.settings.colors, a.settings.seed, a.settings.color_space) == (3, 4, "oklab")
     assert a.scenepal_version == scenepal.__version__
     assert all(len(r.palette) <= 3 for r in a.scenes)
+
+
+def test_preview_decodes_keyframes_only_and_says_so(
+    cut_film_h264: FilmTruth, analyzed: Analyzed
+) -> None:
+    a = analyzed(cut_film_h264.path, preview=True)
+    assert a.settings.preview is True
+    assert a.warnings[0].startswith("preview:")
+    assert a.frame_count == cut_film_h264.frame_count
+    assert a.scenes[0].scene.start_frame == 0
+    assert a.scenes[-1].scene.end_frame == a.frame_count
+    for prev, cur in itertools.pairwise(a.scenes):
+        assert prev.scene.end_frame == cur.scene.start_frame
+    full = analyzed(cut_film_h264.path)
+    assert len(a.scenes) <= len(full.scenes)
+    # The first keyframe is the first frame: the first scene's colours are right.
+    for region in cut_film_h264.shots[0].regions:
+        assert nearest(a.scenes[0].palette, region.rgb)[0] < 2.0
