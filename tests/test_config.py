@@ -27,10 +27,12 @@ DEFAULTS = {
     "black_level": 0.015,
     "hdr": "tonemap",
     "decoder_threads": 0,
+    "preview": False,
 }
 
 # (field, bad value): every validation branch of __post_init__, with its edges.
 INVALID = [
+    ("preview", "yes"),
     ("colors", 0),
     ("colors", 33),
     ("colors", -1),
