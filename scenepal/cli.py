@@ -8,6 +8,7 @@ stdout and nothing else does.
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 import traceback
@@ -48,14 +49,16 @@ from scenepal.scenes import DETECTORS
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1
 EXIT_USAGE = 2
+EXIT_PARTIAL = 3
 EXIT_DATAERR = 65
 EXIT_NOINPUT = 66
 EXIT_CANTCREAT = 73
 EXIT_INTERRUPTED = 130
 
 _EXIT_CODES_HELP = (
-    "Exit codes: 0 success, 2 usage error, 65 not a usable video, 66 input missing or not a "
-    "file, 73 output cannot be written, 130 interrupted, 1 unexpected error."
+    "Exit codes: 0 success, 2 usage error, 3 partial result (the file ends early; see coverage "
+    "in analysis.json), 65 not a usable video, 66 input missing or not a file, 73 output cannot "
+    "be written, 130 interrupted, 1 unexpected error."
 )
 
 app = typer.Typer(
@@ -85,6 +88,24 @@ def _code_for(exc: ScenepalError) -> int:
     if isinstance(exc, ConfigError):
         return EXIT_USAGE
     return EXIT_UNEXPECTED
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM ends a run like Ctrl-C: cleanly, without partial outputs."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (e.g. called from a test runner's thread)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextmanager
@@ -227,7 +248,7 @@ def analyze(
 
     Writes analysis.json, barcode.png, palettes.png and scenes.csv to the output folder.
     """
-    with _errors(debug):
+    with _errors(debug), _terminate_as_interrupt():
         config = AnalysisConfig(
             colors=colors,
             detector=detector,
@@ -247,6 +268,8 @@ def analyze(
         if json_out:
             sys.stdout.write(analysis_to_json(analysis))
             sys.stdout.flush()
+        if analysis.partial:
+            raise typer.Exit(EXIT_PARTIAL)
 
 
 @app.command(epilog=_EXIT_CODES_HELP)

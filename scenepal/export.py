@@ -101,6 +101,8 @@ def analysis_to_dict(a: Analysis) -> dict[str, Any]:
             for r in a.scenes
         ],
         "palette": _palette_list(a.palette),
+        "coverage": a.coverage,
+        "partial": a.partial,
         "warnings": list(a.warnings),
     }
 
@@ -233,6 +235,8 @@ def analysis_from_dict(doc: dict[str, Any]) -> Analysis:
             scenepal_version=str(doc["scenepal_version"]),
             schema_version=int(version),
             warnings=tuple(doc.get("warnings", ())),
+            coverage=float(doc.get("coverage", 1.0)),
+            partial=bool(doc.get("partial", False)),
         )
     except (KeyError, TypeError, ValueError, IndexError, AttributeError, ConfigError) as exc:
         raise AnalysisFileError(f"malformed analysis document: {exc!s}") from exc

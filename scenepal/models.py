@@ -202,6 +202,10 @@ class Analysis:
         scenepal_version: version of scenepal that made the analysis.
         schema_version: version of the analysis.json document.
         warnings: one-line notes about guesses and oddities met on the way.
+        coverage: share of the container's duration that was decoded, in [0, 1]; 1 when the
+            container gives no duration.
+        partial: True when decoding stopped well before the container's end (a damaged or
+            truncated file): the analysis covers only ``coverage`` of the film.
     """
 
     video: VideoInfo
@@ -214,3 +218,5 @@ class Analysis:
     scenepal_version: str
     schema_version: int = SCHEMA_VERSION
     warnings: tuple[str, ...] = field(default=())
+    coverage: float = 1.0
+    partial: bool = False

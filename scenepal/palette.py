@@ -109,6 +109,7 @@ def _cluster(
     # Imported here: scikit-learn (with SciPy) takes about 2 s to import, which --help,
     # --version and every bad-input message would otherwise pay.
     from sklearn.cluster import MiniBatchKMeans
+
     model = MiniBatchKMeans(
         n_clusters=k,
         random_state=seed,

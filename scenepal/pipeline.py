@@ -22,6 +22,7 @@ from scenepal import color
 from scenepal._version import __version__
 from scenepal.config import AnalysisConfig
 from scenepal.errors import ConfigError, VideoOpenError
+from scenepal.export import timecode
 from scenepal.models import Analysis, ColorInfo, Palette, Scene, SceneResult, Swatch, VideoInfo
 from scenepal.palette import extract_palette, film_palette
 from scenepal.sampling import SceneSample, SceneSampler
@@ -165,7 +166,8 @@ def analyze(
             raise
         if on_progress is not None:
             on_progress(Progress(total, end_s, info.duration_s, len(scenes)))
-        warnings = _warnings(info, total, end_s, reader.skipped_packets)
+        warnings = _warnings(info, end_s, reader.skipped_packets)
+        share, partial = coverage(info, end_s)
         if cfg.preview:
             warnings = (
                 f"preview: only the {n} keyframes of about {total} frames were decoded; "
@@ -183,6 +185,8 @@ def analyze(
         palette=_film_palette(scene_results, cfg),
         scenepal_version=__version__,
         warnings=warnings,
+        coverage=share,
+        partial=partial,
     )
 
 
@@ -252,14 +256,35 @@ def color_warnings(c: ColorInfo) -> list[str]:
     return lines
 
 
-def _warnings(info: VideoInfo, frames: int, end_s: float, skipped: int) -> tuple[str, ...]:
+PARTIAL_BELOW = 0.98
+"""An analysis whose decoded time ends before this share of the container's duration (less one
+frame) is partial."""
+
+
+def coverage(info: VideoInfo, end_s: float) -> tuple[float, bool]:
+    """Share of the film decoded, and whether that makes the analysis partial.
+
+    >>> from scenepal.models import ColorInfo
+    >>> c = ColorInfo("bt709", "limited", "bt709", "bt709", 8, "yuv420p")
+    >>> info = VideoInfo("f", 8, 8, 25.0, None, 100.0, "h264", 0, False, c)
+    >>> coverage(info, 37.0), coverage(info, 99.97)
+    ((0.37, True), (0.9997, False))
+    """
+    if not info.duration_s or info.duration_s <= 0:
+        return 1.0, False
+    share = min(1.0, end_s / info.duration_s)
+    partial = end_s < PARTIAL_BELOW * info.duration_s - 1.0 / info.fps
+    return round(share, 4), partial
+
+
+def _warnings(info: VideoInfo, end_s: float, skipped: int) -> tuple[str, ...]:
     lines = color_warnings(info.color)
     if skipped:
         lines.append(f"{skipped} damaged packet(s) could not be decoded and were skipped")
-    if info.duration_s and end_s < 0.98 * info.duration_s - 1.0 / info.fps:
-        share = end_s / info.duration_s
+    share, partial = coverage(info, end_s)
+    if partial and info.duration_s:
         lines.append(
-            f"decoding stopped at {end_s:.1f} s of {info.duration_s:.1f} s; "
+            f"the file ends at {timecode(end_s)[:8]} of {timecode(info.duration_s)[:8]}; "
             f"analysed the first {share:.0%}"
         )
     return tuple(lines)

@@ -117,9 +117,10 @@ def _open_container(p: Path) -> Any:
     try:
         return av.open(str(p), mode="r", metadata_errors="ignore")
     except (av.error.FFmpegError, UnicodeError, ValueError) as exc:
-        raise VideoOpenError(
-            f"{p} is not a video file that FFmpeg can read ({exc.__class__.__name__})"
-        ) from exc
+        hint = ""
+        if p.suffix.lower() in (".mp4", ".mov", ".m4v", ".3gp"):
+            hint = "; if it is a download cut short, its index (moov atom) may be missing"
+        raise VideoOpenError(f"{p} is not a video file that FFmpeg can read{hint}") from exc
 
 
 def _video_stream(container: Any, p: Path) -> Any:

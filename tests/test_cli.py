@@ -183,3 +183,26 @@ def test_preview_flag(cut_film_h264: FilmTruth, tmp_path: Path) -> None:
     assert code == 0
     assert json.loads(stdout)["settings"]["preview"] is True
     assert "scenepal: warning: preview:" in stderr
+
+
+def test_a_truncated_file_is_a_partial_result_exit_3(make_film: object, tmp_path: Path) -> None:
+    from conftest import CUT_SHOTS
+
+    film = make_film("to_truncate.mkv", CUT_SHOTS[:2])  # type: ignore[operator]
+    data = film.path.read_bytes()
+    half = tmp_path / "half.mkv"
+    half.write_bytes(data[: len(data) // 2])
+    code, stdout, stderr = invoke("analyze", str(half), "-o", str(tmp_path / "o"), "--json")
+    assert code == 3
+    doc = json.loads(stdout)
+    assert doc["partial"] is True and 0.2 < doc["coverage"] < 0.8
+    assert "the file ends at 00:00:0" in stderr and "analysed the first" in stderr
+    assert (tmp_path / "o" / "analysis.json").is_file()
+
+
+def test_an_mp4_cut_before_its_index_is_exit_65(cut_film_h264: FilmTruth, tmp_path: Path) -> None:
+    data = cut_film_h264.path.read_bytes()
+    half = tmp_path / "half.mp4"
+    half.write_bytes(data[: len(data) // 2])
+    code, _, stderr = invoke("analyze", str(half))
+    assert code == 65 and "index (moov atom) may be missing" in stderr
