@@ -91,6 +91,7 @@ class _Plan:
     full_range_j: bool  # yuvj* source: keep the j format so swscale does not squeeze the range
     code_matrix: np.ndarray  # float32 (3, 3): rgb = codes @ code_matrix + code_offset, in [0, 1]
     code_offset: np.ndarray  # float32 (3,)
+    wide_gamut: bool  # BT.2020 primaries: converted to BT.709 (sRGB) primaries
     colorspace: Colorspace | None  # None for RGB sources
     color_range: ColorRange | None
     hdr: str | None  # "pq" / "hlg" when tone mapping in numpy
@@ -204,8 +205,36 @@ def resolve_color(
     )
 
 
+def _color_tags(cc: Any) -> tuple[int, int, int, int]:
+    """(matrix, range, transfer, primaries) as FFmpeg enum values; 2 (0 for range) = unset."""
+    return (int(cc.colorspace), int(cc.color_range), int(cc.color_trc), int(cc.color_primaries))
+
+
+def _merge_tags(
+    container: tuple[int, int, int, int], decoder: tuple[int, int, int, int]
+) -> tuple[int, int, int, int]:
+    """The container's tags, with the bitstream's filling any the container left unset.
+
+    Both are read because either may be missing: a ProRes decoder resets the tags that the
+    MOV ``colr`` atom carried to "unspecified" once it has read its own frame header.
+
+    >>> _merge_tags((1, 1, 1, 1), (2, 1, 2, 2)), _merge_tags((2, 0, 2, 2), (9, 1, 16, 9))
+    ((1, 1, 1, 1), (9, 1, 16, 9))
+    """
+    unset = (2, 0, 2, 2)
+    return tuple(  # type: ignore[return-value]
+        c if c != u else d for c, d, u in zip(container, decoder, unset, strict=True)
+    )
+
+
 def _stream_info(
-    path: Path, container: Any, stream: Any, *, hdr_mode: str, first: Any | None
+    path: Path,
+    container: Any,
+    stream: Any,
+    *,
+    hdr_mode: str,
+    first: Any | None,
+    container_tags: tuple[int, int, int, int],
 ) -> VideoInfo:
     """What the container says, completed by the first decoded frame (``first``), which is
     where FFmpeg puts the display rotation and the interlacing flag."""
@@ -215,11 +244,12 @@ def _stream_info(
         raise VideoOpenError(f"{path.name}: the video stream's pixel format is unknown")
     bit_depth = max(c.bits for c in fmt.components) if fmt.components else 8
     is_rgb = bool(fmt.is_rgb) or fmt.name.startswith(("gray", "ya", "pal"))
+    tags = _merge_tags(container_tags, _color_tags(cc))
     info = resolve_color(
-        colorspace=int(cc.colorspace),
-        color_range=int(cc.color_range),
-        transfer=int(cc.color_trc),
-        primaries=int(cc.color_primaries),
+        colorspace=tags[0],
+        color_range=tags[1],
+        transfer=tags[2],
+        primaries=tags[3],
         pixel_format=fmt.name,
         bit_depth=bit_depth,
         is_rgb=is_rgb,
@@ -319,8 +349,9 @@ def probe(path: str | os.PathLike[str], *, hdr: str = "tonemap") -> VideoInfo:
     container = _open_container(p)
     try:
         stream = _video_stream(container, p)
+        tags = _color_tags(stream.codec_context)
         first = _first_frame(_decode_packets(container, stream, threading.Event()), p)
-        return _stream_info(p, container, stream, hdr_mode=hdr, first=first)
+        return _stream_info(p, container, stream, hdr_mode=hdr, first=first, container_tags=tags)
     finally:
         container.close()
 
@@ -366,6 +397,8 @@ def _plan(info: VideoInfo, stream: Any, *, width: int) -> _Plan:
         full_range_j=c.pixel_format.startswith("yuvj"),
         code_matrix=matrix.T.astype(np.float32),
         code_offset=offset.astype(np.float32),
+        # Raw HDR is shown as it is coded: no tone mapping, and no gamut conversion either.
+        wide_gamut=c.primaries == "bt2020" and (c.hdr is None or c.hdr_handling == "tonemap"),
         colorspace=_SWS_COLORSPACE.get(c.matrix, Colorspace.ITU709) if yuv else None,
         color_range=(ColorRange.JPEG if c.range == "full" else ColorRange.MPEG) if yuv else None,
         hdr=c.hdr if c.hdr_handling == "tonemap" else None,
@@ -401,7 +434,7 @@ def _to_rgb(frame: Any, plan: _Plan, scaler: VideoReformatter) -> np.ndarray:
             format=plan.rgb_format,
             interpolation="AREA",
         ).to_ndarray()[..., :3]
-        signal = packed.astype(np.float64) / (65535.0 if plan.rgb_format == "rgb48le" else 255.0)
+        signal = packed.astype(np.float32) / (65535.0 if plan.rgb_format == "rgb48le" else 255.0)
     else:
         deep = plan.rgb_format == "rgb48le"
         fmt = "yuv444p16le" if deep else ("yuvj444p" if plan.full_range_j else "yuv444p")
@@ -418,14 +451,14 @@ def _to_rgb(frame: Any, plan: _Plan, scaler: VideoReformatter) -> np.ndarray:
         codes = np.stack([_plane(small, i, dtype) for i in range(3)], axis=-1)
         flat = codes.reshape(-1, 3).astype(np.float32)  # 2-D matmul is ~10x faster than 3-D
         rgb = (flat @ plan.code_matrix + plan.code_offset).reshape(codes.shape)
-        if plan.hdr is None:  # the common case: straight to 8-bit, in float32
+        if plan.hdr is None and not plan.wide_gamut:  # the common case: straight to 8-bit
             out: np.ndarray = np.clip(rgb * 255.0 + 0.5, 0.0, 255.0).astype(np.uint8)
             return out
-        signal = np.clip(rgb, 0.0, 1.0).astype(np.float64)
-    if plan.hdr == "pq":
-        signal = color.linear_to_srgb(color.tonemap_to_sdr(color.pq_to_nits(signal)))
-    elif plan.hdr == "hlg":
-        signal = color.linear_to_srgb(color.tonemap_to_sdr(color.hlg_to_nits(signal)))
+        signal = np.clip(rgb, 0.0, 1.0)
+    if plan.hdr is not None:
+        return color.hdr_to_srgb8(signal, plan.hdr, bt2020=plan.wide_gamut)
+    if plan.wide_gamut:
+        return color.bt2020_sdr_to_srgb8(signal)
     return color.to_uint8(signal)
 
 
@@ -489,9 +522,12 @@ class VideoReader:
         self._thread: threading.Thread | None = None
         # The first frame is decoded here, in the caller's thread: it carries the rotation and
         # interlacing that the container does not, and it proves the file decodes at all.
+        tags = _color_tags(stream.codec_context)
         self._packets = _decode_packets(container, stream, self._stop)
         self._first = _first_frame(self._counted(), path)
-        self.info = _stream_info(path, container, stream, hdr_mode=hdr, first=self._first)
+        self.info = _stream_info(
+            path, container, stream, hdr_mode=hdr, first=self._first, container_tags=tags
+        )
         self._plan = _plan(self.info, stream, width=width)
         w, h = self._plan.width, self._plan.height
         self.analysis_size = (h, w) if self.info.rotation in (90, 270) else (w, h)

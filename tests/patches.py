@@ -266,6 +266,26 @@ CASES: Final[dict[str, PatchCase]] = {
             options=(*_H264, ("flags", "+ilme+ildct")),
         ),
         PatchCase(
+            "j",
+            "j_bt2020_sdr",
+            "BT.2020 SDR (BT.2020 primaries and matrix), HEVC 10-bit",
+            encoder="libx265",
+            pix_fmt="yuv420p10le",
+            matrix="bt2020",
+            transfer="sdr2020",
+            tags=ColorTags(colorspace=9, color_range=1, color_primaries=9, color_trc=14),
+            options=_h265_hdr("bt2020-10"),
+        ),
+        PatchCase(
+            "k",
+            "k_prores4444_alpha",
+            "ProRes 4444 with alpha (yuva444p10le), BT.709 tagged",
+            encoder="prores_ks",
+            pix_fmt="yuva444p10le",
+            options=(("profile", "4"),),
+            suffix=".mov",
+        ),
+        PatchCase(
             "i",
             "i_yuv444_odd",
             "yuv444p 321x241, H.264 High 4:4:4, BT.709 tagged",
@@ -397,6 +417,8 @@ def signal_for(rgb: RGB, transfer: str) -> FloatArray:
     srgb = np.asarray(rgb, dtype=np.float64) / 255.0
     if transfer == "sdr":
         return srgb
+    if transfer == "sdr2020":  # the same light, coded with BT.2020 primaries (sRGB curve)
+        return _linear_to_srgb(np.clip(BT709_TO_BT2020 @ _srgb_to_linear(srgb), 0.0, 1.0))
     nits = BT709_TO_BT2020 @ _srgb_to_linear(srgb) * REFERENCE_WHITE_NITS
     if transfer == "pq":
         return pq_signal_from_nits(nits)
@@ -414,6 +436,9 @@ def srgb_from_signal(signal: FloatArray, transfer: str) -> FloatArray:
     e = np.asarray(signal, dtype=np.float64)
     if transfer == "sdr":
         return e
+    if transfer == "sdr2020":
+        linear = _srgb_to_linear(e) @ np.linalg.inv(BT709_TO_BT2020).T
+        return np.asarray(_linear_to_srgb(np.clip(linear, 0.0, 1.0)), dtype=np.float64)
     if transfer == "pq":
         nits = pq_nits_from_signal(e)
     elif transfer == "hlg":
@@ -537,7 +562,10 @@ def _flat_frame(codes: tuple[int, int, int], case: PatchCase) -> av.VideoFrame:
     """A frame of ``case.pix_fmt`` whose every plane holds one code, plane by plane."""
     frame = av.VideoFrame(case.width, case.height, case.pix_fmt)
     dtype = np.dtype(np.uint8) if case.bits == 8 else np.dtype("<u2")
-    for plane, code in zip(frame.planes, codes, strict=True):
+    values = tuple(codes)
+    if len(frame.planes) == 4:  # an alpha plane: half transparent, which must not matter
+        values = (*values, 1 << (case.bits - 1))
+    for plane, code in zip(frame.planes, values, strict=True):
         data = np.full((plane.height, plane.line_size // dtype.itemsize), code, dtype=dtype)
         plane.update(data.tobytes())
     return frame
@@ -605,7 +633,11 @@ def raw_patch_codes(truth: PatchTruth) -> list[tuple[float, float, float]]:
         for index, frame in enumerate(container.decode(video=0)):
             scene = index // truth.case.frames
             if scene < len(ranges) and index in ranges[scene]:
-                sums[scene] += [float(p.mean()) for p in _planes(frame)]
+                planes = list(_planes(frame))[:3]  # an alpha plane, if any, is not colour
+                # Rescale to the bit depth written (ProRes 4444 decodes 10-bit as 12-bit).
+                decoded_bits = frame.format.components[0].bits
+                scale = 2.0 ** (truth.case.bits - decoded_bits)
+                sums[scene] += [float(p.mean()) * scale for p in planes]
                 counts[scene] += 1
     means = sums / np.maximum(counts, 1)[:, None]
     return [(float(y), float(cb), float(cr)) for y, cb, cr in means]

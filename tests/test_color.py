@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -391,3 +393,23 @@ def test_tonemap_clips_colours_outside_bt709() -> None:
     assert out[0] == 0.0
     assert out[2] == 0.0
     assert out[1] > 0.5
+
+
+@pytest.mark.parametrize(
+    ("transfer", "reference"), [("pq", color.pq_to_nits), ("hlg", color.hlg_to_nits)]
+)
+def test_fast_hdr_path_agrees_with_the_reference_within_a_level(
+    transfer: str, reference: Callable[[np.ndarray], np.ndarray]
+) -> None:
+    signal = np.random.default_rng(5).random((64, 64, 3)).astype(np.float32)
+    fast = color.hdr_to_srgb8(signal, transfer).astype(int)
+    slow = color.to_uint8(color.linear_to_srgb(color.tonemap_to_sdr(reference(signal))))
+    assert np.abs(fast - slow).max() <= 1
+    assert (fast != slow).mean() < 0.01
+
+
+def test_bt2020_sdr_path_agrees_with_the_reference_within_a_level() -> None:
+    signal = np.random.default_rng(6).random((64, 64, 3)).astype(np.float32)
+    linear = color.srgb_to_linear(signal.astype(np.float64)) @ color.BT2020_TO_BT709.T
+    slow = color.to_uint8(color.linear_to_srgb(np.clip(linear, 0.0, 1.0)))
+    assert np.abs(color.bt2020_sdr_to_srgb8(signal).astype(int) - slow).max() <= 1

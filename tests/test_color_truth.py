@@ -59,6 +59,8 @@ EXPECTED_COLOR: dict[str, tuple[object, ...]] = {
     "g": ("bt2020", "limited", "hlg", "bt2020", 10, "hlg", "tonemap", ()),
     "h": ("bt709", "limited", "bt709", "bt709", 8, None, None, ()),
     "i": ("bt709", "limited", "bt709", "bt709", 8, None, None, ()),
+    "j": ("bt2020", "limited", "bt709", "bt2020", 10, None, None, ()),
+    "k": ("bt709", "limited", "bt709", "bt709", 12, None, None, ()),  # decoded as 12-bit
 }
 
 
@@ -151,7 +153,7 @@ def test_one_scene_per_patch(key: str, patch_run: Callable[[str], Run]) -> None:
 @pytest.mark.parametrize("key", KEYS)
 def test_dominant_swatch_is_the_true_colour(key: str, patch_run: Callable[[str], Run]) -> None:
     run = patch_run(key)
-    tolerance = HDR_TOLERANCE if run.truth.case.transfer != "sdr" else SDR_TOLERANCE
+    tolerance = HDR_TOLERANCE if run.truth.case.transfer in ("pq", "hlg") else SDR_TOLERANCE
     assert len(run.analysis.scenes) == len(run.truth.colors)
     misses = []
     for scene, rgb in zip(run.analysis.scenes, run.truth.colors, strict=True):
@@ -167,7 +169,8 @@ def test_colour_pipeline_is_reported(key: str, patch_run: Callable[[str], Run]) 
     c = patch_run(key).analysis.video.color
     got = (c.matrix, c.range, c.transfer, c.primaries, c.bit_depth, c.hdr, c.hdr_handling)
     assert (*got, c.assumed) == EXPECTED_COLOR[key]
-    assert c.pixel_format == ("yuvj420p" if key == "d" else CASES[key].pix_fmt)
+    decoded = {"d": "yuvj420p", "k": "yuva444p12le"}
+    assert c.pixel_format == decoded.get(key, CASES[key].pix_fmt)
 
 
 @pytest.mark.parametrize("key", [k for k in KEYS if k != "b"])
