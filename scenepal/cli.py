@@ -30,7 +30,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from scenepal import pipeline
+from scenepal import checkpoint, pipeline
 from scenepal._version import __version__
 from scenepal.config import COLOR_SPACES, HDR_MODES, AnalysisConfig
 from scenepal.errors import (
@@ -41,7 +41,7 @@ from scenepal.errors import (
     ScenepalError,
     VideoOpenError,
 )
-from scenepal.export import analysis_to_json, load_analysis
+from scenepal.export import analysis_to_json, load_analysis, timecode
 from scenepal.models import Analysis
 from scenepal.outputs import check_output_folder, default_output_folder, write_outputs
 from scenepal.scenes import DETECTORS
@@ -236,6 +236,12 @@ def analyze(
             "--preview", help="Keyframes only: many times faster, approximate scene boundaries."
         ),
     ] = False,
+    restart: Annotated[
+        bool,
+        typer.Option(
+            "--restart", help="Ignore a checkpoint left by an interrupted run; start again."
+        ),
+    ] = False,
     json_out: Annotated[
         bool, typer.Option("--json", help="Print analysis.json to stdout.")
     ] = False,
@@ -260,10 +266,26 @@ def analyze(
             preview=preview,
         )
         folder = check_output_folder(output if output else default_output_folder(video))
+        if restart:
+            checkpoint.remove(folder)
+
+        def resumed(at_s: float) -> None:
+            _err.print(
+                f"scenepal: resuming from {timecode(at_s)[:8]} (checkpoint in {folder}/)",
+                markup=False,
+            )
+
         start = time.perf_counter()
         with _progress(not quiet, Path(video).name) as on_progress:
-            analysis = pipeline.analyze(video, config=config, on_progress=on_progress)
+            analysis = pipeline.analyze(
+                video,
+                config=config,
+                on_progress=on_progress,
+                checkpoint_dir=folder,
+                on_resume=resumed,
+            )
         written = write_outputs(analysis, folder)
+        checkpoint.remove(folder)
         _report(analysis, written, time.perf_counter() - start, quiet)
         if json_out:
             sys.stdout.write(analysis_to_json(analysis))

@@ -46,7 +46,8 @@ def _swatch_dict(s: Swatch) -> dict[str, Any]:
     return {"hex": s.hex, "rgb": list(s.rgb), "lab": list(s.lab), "weight": s.weight}
 
 
-def _palette_list(p: Palette) -> list[dict[str, Any]]:
+def palette_to_list(p: Palette) -> list[dict[str, Any]]:
+    """A palette as the list of swatch objects analysis.json uses."""
     return [_swatch_dict(s) for s in p.swatches]
 
 
@@ -96,11 +97,11 @@ def analysis_to_dict(a: Analysis) -> dict[str, Any]:
                 "mean_rgb": list(r.mean_rgb),
                 "sampled_frames": r.sampled_frames,
                 "sampled_pixels": r.sampled_pixels,
-                "palette": _palette_list(r.palette),
+                "palette": palette_to_list(r.palette),
             }
             for r in a.scenes
         ],
-        "palette": _palette_list(a.palette),
+        "palette": palette_to_list(a.palette),
         "coverage": a.coverage,
         "partial": a.partial,
         "warnings": list(a.warnings),
@@ -156,7 +157,8 @@ def _rgb(v: list[int]) -> tuple[int, int, int]:
     return (int(v[0]), int(v[1]), int(v[2]))
 
 
-def _palette(items: list[dict[str, Any]]) -> Palette:
+def palette_from_list(items: list[dict[str, Any]]) -> Palette:
+    """A palette from its analysis.json form."""
     return Palette(
         tuple(
             Swatch(
@@ -216,7 +218,7 @@ def analysis_from_dict(doc: dict[str, Any]) -> Analysis:
                     float(s["start_s"]),
                     float(s["end_s"]),
                 ),
-                palette=_palette(s["palette"]),
+                palette=palette_from_list(s["palette"]),
                 mean_rgb=_rgb(s.get("mean_rgb", s["palette"][0]["rgb"])),
                 black=bool(s.get("black", False)),
                 sampled_frames=int(s.get("sampled_frames", 0)),
@@ -231,7 +233,7 @@ def analysis_from_dict(doc: dict[str, Any]) -> Analysis:
             crop=crop,
             settings=AnalysisConfig.from_options(**doc["settings"]),
             scenes=scenes,
-            palette=_palette(doc["palette"]),
+            palette=palette_from_list(doc["palette"]),
             scenepal_version=str(doc["scenepal_version"]),
             schema_version=int(version),
             warnings=tuple(doc.get("warnings", ())),

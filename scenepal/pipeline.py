@@ -9,8 +9,11 @@ clustered in a worker thread while decoding goes on.
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import os
+import time
 from array import array
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -18,12 +21,21 @@ from typing import Any
 
 import numpy as np
 
-from scenepal import color
+from scenepal import checkpoint, color
 from scenepal._version import __version__
 from scenepal.config import AnalysisConfig
 from scenepal.errors import ConfigError, VideoOpenError
 from scenepal.export import timecode
-from scenepal.models import Analysis, ColorInfo, Palette, Scene, SceneResult, Swatch, VideoInfo
+from scenepal.models import (
+    Analysis,
+    ColorInfo,
+    Frame,
+    Palette,
+    Scene,
+    SceneResult,
+    Swatch,
+    VideoInfo,
+)
 from scenepal.palette import extract_palette, film_palette
 from scenepal.sampling import SceneSample, SceneSampler
 from scenepal.scenes import SceneFinder, make_detector
@@ -31,6 +43,10 @@ from scenepal.video import open_video
 
 PROGRESS_EVERY = 12
 """Frames between two progress reports."""
+
+DETECTION_LAG = 16
+"""Frames the sampler trails the detector by: longer than any detector takes to report a cut
+(PySceneDetect's adaptive detector reports ``window_width`` = 2 frames late)."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +81,8 @@ def analyze(
     *,
     config: AnalysisConfig | None = None,
     on_progress: ProgressCallback | None = None,
+    checkpoint_dir: str | os.PathLike[str] | None = None,
+    on_resume: Callable[[float], None] | None = None,
     **options: Any,
 ) -> Analysis:
     """Analyse a film: its scenes, each scene's palette, and the film's palette.
@@ -74,6 +92,11 @@ def analyze(
         config: all settings at once; or give them as keyword options (``colors=6``, ...),
             see :class:`scenepal.AnalysisConfig` for every option and its default.
         on_progress: called every few frames with a :class:`Progress`.
+        checkpoint_dir: a folder (usually the output folder) for a checkpoint of the finished
+            scenes, saved every :data:`CHECKPOINT_EVERY_S` seconds; a valid checkpoint found
+            there is resumed from. Remove it (``scenepal.checkpoint.remove``) once the outputs
+            are written. Not used for previews.
+        on_resume: called with the film time a run resumes from, when it does.
 
     Raises:
         ConfigError: an option is unknown or out of range.
@@ -113,17 +136,61 @@ def analyze(
         )
         # Decoded frames are numbered 0, 1, ... (``ordinal``); ``film_index`` is their frame
         # number in the film: the same in a full analysis, estimated from PTS in a preview.
+        # Both arrays start at ``base``: 0, or the frame a checkpoint resumes from.
         times = array("d")
         film_index = array("q")
         scenes: list[Scene] = []
         results: list[Future[SceneResult]] = []
+        base, skipped_before = 0, 0
+        saver: _CheckpointSaver | None = None
+        if checkpoint_dir is not None and not cfg.preview:
+            key = checkpoint.checkpoint_key(
+                checkpoint.film_identity(path), cfg.to_dict(), __version__
+            )
+            saver = _CheckpointSaver(checkpoint_dir, key)
+            saved = checkpoint.load(checkpoint_dir, key)
+            if saved is not None and saved.scenes:
+                base, skipped_before = saved.next_frame, saved.skipped_packets
+                reader.resume_at(saved.next_frame, saved.next_time_s)
+                sampler.start_at(saved.next_frame)
+                sampler.bars.restore(saved.bar_rows, saved.bar_cols, saved.bars_seen)
+                for done in saved.scenes:
+                    scenes.append(done.scene)
+                    finished: Future[SceneResult] = Future()
+                    finished.set_result(done)
+                    results.append(finished)
+                if on_resume is not None:
+                    on_resume(saved.next_time_s)
+
+        def time_of(ordinal: int) -> float:
+            return times[ordinal - base]
+
+        def frame_of(ordinal: int) -> int:
+            return film_index[ordinal - base]
 
         def close_scene(end: int, end_s: float, end_frame: int) -> None:
             start = scenes[-1].end_frame if scenes else 0
-            scene = Scene(len(scenes), start, end, times[start], end_s)
-            shown = Scene(len(scenes), film_index[start], end_frame, times[start], end_s)
+            scene = Scene(len(scenes), start, end, time_of(start), end_s)
+            shown = Scene(len(scenes), frame_of(start), end_frame, time_of(start), end_s)
             scenes.append(scene)
             results.append(pool.submit(_scene_result, sampler.close(scene), cfg, shown))
+            if saver is not None:
+                saver.maybe_save(results, sampler, skipped_before + reader.skipped_packets)
+
+        # Frames reach the sampler DETECTION_LAG frames after the detector, so every cut at or
+        # before a frame is known when that frame is sampled: each scene is sampled the same
+        # way whenever its cut was reported, and whether or not the run was resumed.
+        pending: deque[Frame] = deque()
+        cuts: list[int] = []  # a heap of reported cuts not yet reached by the sampler
+
+        def sample_until(last: int) -> None:
+            while pending and pending[0].index <= last:
+                frame = pending.popleft()
+                while cuts and cuts[0] <= frame.index:
+                    cut = heapq.heappop(cuts)
+                    if cut > (scenes[-1].end_frame if scenes else 0):
+                        close_scene(cut, time_of(cut), frame_of(cut))
+                sampler.add(frame)
 
         try:
             for frame in reader.frames():
@@ -134,25 +201,20 @@ def analyze(
                     film_index.append(max(estimate, film_index[-1] + 1 if ordinal else 0))
                 else:
                     film_index.append(ordinal)
-                finder.add(ordinal, frame.rgb)
-                sampler.add(frame)
-                boundary = scenes[-1].end_frame if scenes else 0
-                for cut in finder.cuts:
-                    if boundary < cut <= ordinal:
-                        close_scene(cut, times[cut], film_index[cut])
-                        boundary = cut
+                for cut in finder.add(ordinal, frame.rgb):
+                    heapq.heappush(cuts, cut)
+                pending.append(frame)
+                sample_until(ordinal - DETECTION_LAG)
                 if on_progress is not None and (cfg.preview or ordinal % PROGRESS_EVERY == 0):
                     on_progress(
                         Progress(film_index[-1] + 1, frame.time_s, info.duration_s, len(scenes))
                     )
             if not times:
                 raise VideoOpenError(f"no frame of {os.fspath(path)} could be decoded")
-            n = len(times)
-            boundary = scenes[-1].end_frame if scenes else 0
+            n = base + len(times)
             for cut in finder.finish(n - 1):
-                if boundary < cut < n:
-                    close_scene(cut, times[cut], film_index[cut])
-                    boundary = cut
+                heapq.heappush(cuts, cut)
+            sample_until(n - 1)
             if cfg.preview:
                 end_s = max(info.duration_s or 0.0, reader.end_time_s, times[-1])
                 total = max(film_index[-1] + 1, round(end_s * info.fps))
@@ -166,7 +228,7 @@ def analyze(
             raise
         if on_progress is not None:
             on_progress(Progress(total, end_s, info.duration_s, len(scenes)))
-        warnings = _warnings(info, end_s, reader.skipped_packets)
+        warnings = _warnings(info, end_s, skipped_before + reader.skipped_packets)
         share, partial = coverage(info, end_s)
         if cfg.preview:
             warnings = (
@@ -188,6 +250,50 @@ def analyze(
         coverage=share,
         partial=partial,
     )
+
+
+CHECKPOINT_EVERY_S = float(os.environ.get("SCENEPAL_CHECKPOINT_EVERY_S", "10"))
+"""Seconds between two checkpoint saves (environment: ``SCENEPAL_CHECKPOINT_EVERY_S``)."""
+
+
+class _CheckpointSaver:
+    """Saves the finished prefix of an analysis every so often."""
+
+    def __init__(self, folder: str | os.PathLike[str], key: str) -> None:
+        self._folder = folder
+        self._key = key
+        self._last = time.monotonic()
+        self._saved = 0
+
+    def maybe_save(
+        self, results: list[Future[SceneResult]], sampler: SceneSampler, skipped: int
+    ) -> None:
+        now = time.monotonic()
+        if now - self._last < CHECKPOINT_EVERY_S:  # read here so tests may change it
+            return
+        done: list[SceneResult] = []
+        for future in results:
+            if not future.done() or future.exception() is not None:
+                break
+            done.append(future.result())
+        if len(done) <= self._saved:
+            return
+        rows, cols, seen = sampler.bars.state()
+        last = done[-1].scene
+        checkpoint.save(
+            self._folder,
+            checkpoint.Checkpoint(
+                key=self._key,
+                scenes=tuple(done),
+                next_frame=last.end_frame,
+                next_time_s=last.end_s,
+                bar_rows=rows,
+                bar_cols=cols,
+                bars_seen=seen,
+                skipped_packets=skipped,
+            ),
+        )
+        self._last, self._saved = now, len(done)
 
 
 def _scene_result(sample: SceneSample, cfg: AnalysisConfig, shown: Scene) -> SceneResult:

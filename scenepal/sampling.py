@@ -73,6 +73,18 @@ class BarTracker:
         np.maximum(self._cols, frame.cols, out=self._cols)
         self._seen = True
 
+    def state(self) -> tuple[np.ndarray, np.ndarray, bool]:
+        """(row maxima, column maxima, seen) -- what a checkpoint keeps."""
+        return self._rows.copy(), self._cols.copy(), self._seen
+
+    def restore(self, rows: np.ndarray, cols: np.ndarray, seen: bool) -> None:
+        """Continue from a checkpoint's state."""
+        if rows.shape != self._rows.shape or cols.shape != self._cols.shape:
+            raise ValueError("bar state of another picture size")
+        self._rows[:] = rows
+        self._cols[:] = cols
+        self._seen = seen
+
     def box(self) -> Box | None:
         """The picture box so far, or None when only black frames were seen."""
         if not self._seen:
@@ -159,6 +171,12 @@ class SceneSampler:
         self.bars = BarTracker(source_size[0], source_size[1], black_level)
         # Frames off the stride, kept for scenes too short to get a frame on it.
         self._recent: deque[_Sampled] = deque(maxlen=self.period)
+
+    def start_at(self, index: int) -> None:
+        """Begin the open scene at frame ``index`` (when resuming from a checkpoint)."""
+        self._open_start = index
+        self._frames = []
+        self._recent.clear()
 
     def add(self, frame: Frame) -> None:
         """Take the next decoded frame; keeps it if it falls on the sampling stride."""

@@ -130,7 +130,7 @@ class SceneFinder:
     >>> finder = SceneFinder(make_detector("content", threshold=None, min_scene_len=2, fps=24))
     >>> dark, light = np.zeros((8, 8, 3), np.uint8), np.full((8, 8, 3), 200, np.uint8)
     >>> for i in range(10):
-    ...     finder.add(i, dark if i < 5 else light)
+    ...     _ = finder.add(i, dark if i < 5 else light)
     >>> finder.finish(9)
     [5]
     """
@@ -139,10 +139,12 @@ class SceneFinder:
         self._detector = detector
         self._cuts: set[int] = set()
 
-    def add(self, index: int, rgb: np.ndarray) -> None:
-        """Take frame ``index`` (uint8 RGB)."""
+    def add(self, index: int, rgb: np.ndarray) -> list[int]:
+        """Take frame ``index`` (uint8 RGB); return the cuts this frame revealed."""
         bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
-        self._cuts.update(self._detector.process(index, bgr))
+        new = self._detector.process(index, bgr)
+        self._cuts.update(new)
+        return new
 
     @property
     def cuts(self) -> list[int]:

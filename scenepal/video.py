@@ -525,6 +525,9 @@ class VideoReader:
         tags = _color_tags(stream.codec_context)
         self._packets = _decode_packets(container, stream, self._stop)
         self._first = _first_frame(self._counted(), path)
+        self._first_time = float(self._first.time or 0.0)
+        self._resume: tuple[int, float] | None = None
+        self._resume_by_count = False
         self.info = _stream_info(
             path, container, stream, hdr_mode=hdr, first=self._first, container_tags=tags
         )
@@ -543,24 +546,58 @@ class VideoReader:
                 raise VideoOpenError(f"{self._path.name}: too many decoding errors")
 
     def _decoded(self) -> Iterator[Any]:
-        yield self._first
+        if self._resume is None:
+            yield self._first
         yield from self._counted()
+
+    def resume_at(self, index: int, time_s: float) -> None:
+        """Start at frame ``index``, shown at ``time_s``, instead of the first frame.
+
+        Seeks to the keyframe before it and drops the frames decoded before it. Call before
+        :meth:`frames`. Where the file cannot seek, decodes from the start and drops frames by
+        count instead.
+        """
+        self._resume = (index, time_s)
+        step = 1.0 / self.info.fps
+        try:
+            target = (time_s + self._first_time - step) / float(self._stream.time_base)
+            self._container.seek(int(target), stream=self._stream, backward=True)
+            self._stream.codec_context.flush_buffers()
+            self._packets = _decode_packets(self._container, self._stream, self._stop)
+            self._resume_by_count = False
+        except (av.error.FFmpegError, ValueError, TypeError, ZeroDivisionError):
+            self._resume_by_count = True  # keep decoding from frame 1; drop by count
 
     def _produce(self, out: queue.Queue[Any]) -> None:
         plan = self._plan
         scaler, gray_scaler = VideoReformatter(), VideoReformatter()
-        first_time: float | None = None
+        first_time = self._first_time
         last_time = -1.0
         step = 1.0 / self.info.fps
         index = 0
+        skip_before: float | None = None
+        if self._resume is not None:
+            index, resume_time = self._resume
+            last_time = resume_time - step
+            if self._resume_by_count:
+                index = 1  # the first frame was decoded already; count up to the resume point
+            else:
+                skip_before = resume_time - step / 2
         try:
             for frame in self._decoded():
                 t = frame.time
                 if t is None:
                     t = last_time + step if index else 0.0
-                if first_time is None:
-                    first_time = t
                 t -= first_time
+                if skip_before is not None:
+                    if t < skip_before:
+                        continue
+                    skip_before = None
+                    last_time = t - step
+                if self._resume_by_count and self._resume and index < self._resume[0]:
+                    index += 1
+                    last_time = t
+                    continue
                 if t <= last_time:  # missing or repeated stamps: keep time moving forward
                     t = last_time + step
                 rgb = _to_rgb(frame, plan, scaler)

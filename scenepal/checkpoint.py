@@ -1,0 +1,144 @@
+"""Checkpoints: the finished part of an analysis, saved as it goes, so a long run can resume.
+
+A checkpoint lives in the output folder as ``.scenepal-checkpoint.json``. It holds the scenes
+whose palettes are done, the frame and time where the next scene starts, and the letterbox
+tracker's state. It is keyed by the film's identity (size, modification time and a hash of its
+first and last 64 KiB), the settings and scenepal's version: a changed file or changed settings
+make it stale, and it is ignored. Written atomically (temporary name, then rename).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from scenepal.export import palette_from_list, palette_to_list
+from scenepal.models import Scene, SceneResult
+
+CHECKPOINT_NAME = ".scenepal-checkpoint.json"
+CHECKPOINT_FORMAT = 1
+_EDGE_BYTES = 64 * 1024
+
+
+def film_identity(path: str | os.PathLike[str]) -> str:
+    """A fingerprint of the film file: size, modification time, first and last 64 KiB."""
+    p = Path(path)
+    stat = p.stat()
+    digest = hashlib.sha256(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
+    with p.open("rb") as fh:
+        digest.update(fh.read(_EDGE_BYTES))
+        if stat.st_size > _EDGE_BYTES:
+            fh.seek(max(_EDGE_BYTES, stat.st_size - _EDGE_BYTES))
+            digest.update(fh.read(_EDGE_BYTES))
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The finished part of an analysis.
+
+    Attributes:
+        key: film identity, settings and version this checkpoint belongs to.
+        scenes: finished scenes, in order, contiguous from frame 0.
+        next_frame: frame index where the next scene starts (end of the last finished scene).
+        next_time_s: that frame's time in seconds.
+        bar_rows: the letterbox tracker's per-row maxima so far.
+        bar_cols: its per-column maxima.
+        bars_seen: whether the tracker has seen a non-black frame.
+        skipped_packets: damaged packets skipped so far.
+    """
+
+    key: str
+    scenes: tuple[SceneResult, ...]
+    next_frame: int
+    next_time_s: float
+    bar_rows: np.ndarray
+    bar_cols: np.ndarray
+    bars_seen: bool
+    skipped_packets: int
+
+
+def checkpoint_key(identity: str, settings: dict[str, Any], version: str) -> str:
+    """The key a checkpoint must carry to be used for this film, settings and version."""
+    blob = json.dumps([identity, settings, version], sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _result_to_dict(r: SceneResult) -> dict[str, Any]:
+    s = r.scene
+    return {
+        "scene": [s.index, s.start_frame, s.end_frame, s.start_s, s.end_s],
+        "palette": palette_to_list(r.palette),
+        "mean_rgb": list(r.mean_rgb),
+        "black": r.black,
+        "sampled_frames": r.sampled_frames,
+        "sampled_pixels": r.sampled_pixels,
+    }
+
+
+def _result_from_dict(d: dict[str, Any]) -> SceneResult:
+    i, start, end, start_s, end_s = d["scene"]
+    r, g, b = d["mean_rgb"]
+    return SceneResult(
+        scene=Scene(int(i), int(start), int(end), float(start_s), float(end_s)),
+        palette=palette_from_list(d["palette"]),
+        mean_rgb=(int(r), int(g), int(b)),
+        black=bool(d["black"]),
+        sampled_frames=int(d["sampled_frames"]),
+        sampled_pixels=int(d["sampled_pixels"]),
+    )
+
+
+def save(folder: str | os.PathLike[str], checkpoint: Checkpoint) -> None:
+    """Write ``checkpoint`` into ``folder`` (created if missing), atomically."""
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    doc = {
+        "format": CHECKPOINT_FORMAT,
+        "key": checkpoint.key,
+        "scenes": [_result_to_dict(r) for r in checkpoint.scenes],
+        "next_frame": checkpoint.next_frame,
+        "next_time_s": checkpoint.next_time_s,
+        "bar_rows": checkpoint.bar_rows.tolist(),
+        "bar_cols": checkpoint.bar_cols.tolist(),
+        "bars_seen": checkpoint.bars_seen,
+        "skipped_packets": checkpoint.skipped_packets,
+    }
+    tmp = target / f"{CHECKPOINT_NAME}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(doc), encoding="utf-8")
+    os.replace(tmp, target / CHECKPOINT_NAME)
+
+
+def load(folder: str | os.PathLike[str], key: str) -> Checkpoint | None:
+    """The checkpoint in ``folder`` if there is one for ``key``; None otherwise.
+
+    A missing, unreadable, malformed or stale checkpoint is simply not used.
+    """
+    path = Path(folder) / CHECKPOINT_NAME
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        if doc.get("format") != CHECKPOINT_FORMAT or doc.get("key") != key:
+            return None
+        return Checkpoint(
+            key=key,
+            scenes=tuple(_result_from_dict(d) for d in doc["scenes"]),
+            next_frame=int(doc["next_frame"]),
+            next_time_s=float(doc["next_time_s"]),
+            bar_rows=np.asarray(doc["bar_rows"], dtype=np.float32),
+            bar_cols=np.asarray(doc["bar_cols"], dtype=np.float32),
+            bars_seen=bool(doc["bars_seen"]),
+            skipped_packets=int(doc["skipped_packets"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def remove(folder: str | os.PathLike[str]) -> None:
+    """Delete the checkpoint in ``folder``, if any."""
+    (Path(folder) / CHECKPOINT_NAME).unlink(missing_ok=True)

@@ -1,0 +1,161 @@
+"""scenepal.checkpoint and resuming: an interrupted analysis continues to the same result."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from films import FilmTruth, Shot
+
+import scenepal
+from scenepal import checkpoint, pipeline
+from scenepal.export import analysis_to_json
+from scenepal.models import Palette, Scene, SceneResult, Swatch
+
+
+def _shot_color(i: int) -> tuple[int, int, int]:
+    """Neighbouring shots alternate bright and dark, so every cut is an obvious one."""
+    r, g, b = (i * 37) % 180 + 60, (i * 91) % 180 + 60, (i * 53) % 180 + 60
+    return (r // 3, g // 3, b // 3) if i % 2 else (r, g, b)
+
+
+SHOTS = tuple(Shot.solid(_shot_color(i), frames=30 + 7 * (i % 4)) for i in range(64))
+
+
+@pytest.fixture(scope="module")
+def long_film(make_film: Callable[..., FilmTruth]) -> FilmTruth:
+    return make_film("resume.mp4", SHOTS, codec="h264", width=320, height=180)
+
+
+def _result(i: int) -> SceneResult:
+    palette = Palette((Swatch((10 * i, 20, 30), (1.0, 2.0, 3.0), 1.0),))
+    return SceneResult(Scene(i, 10 * i, 10 * i + 10, i / 2.4, (i + 1) / 2.4), palette,
+                       (10 * i, 20, 30), False, 3, 300)  # fmt: skip
+
+
+def _checkpoint(key: str) -> checkpoint.Checkpoint:
+    return checkpoint.Checkpoint(
+        key=key, scenes=(_result(0), _result(1)), next_frame=20, next_time_s=20 / 24,
+        bar_rows=np.linspace(0, 1, 9, dtype=np.float32),
+        bar_cols=np.linspace(1, 0, 16, dtype=np.float32), bars_seen=True, skipped_packets=2,
+    )  # fmt: skip
+
+
+def test_save_and_load_round_trip(tmp_path: Path) -> None:
+    saved = _checkpoint("k1")
+    checkpoint.save(tmp_path / "out", saved)
+    loaded = checkpoint.load(tmp_path / "out", "k1")
+    assert loaded is not None
+    assert loaded.scenes == saved.scenes
+    assert (loaded.next_frame, loaded.next_time_s) == (20, 20 / 24)
+    assert np.array_equal(loaded.bar_rows, saved.bar_rows)
+    assert np.array_equal(loaded.bar_cols, saved.bar_cols)
+    assert loaded.skipped_packets == 2 and loaded.bars_seen
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [checkpoint.CHECKPOINT_NAME]
+
+
+def test_a_stale_or_broken_checkpoint_is_ignored(tmp_path: Path) -> None:
+    checkpoint.save(tmp_path, _checkpoint("old"))
+    assert checkpoint.load(tmp_path, "new") is None
+    (tmp_path / checkpoint.CHECKPOINT_NAME).write_text("{not json")
+    assert checkpoint.load(tmp_path, "old") is None
+    assert checkpoint.load(tmp_path / "missing", "old") is None
+    checkpoint.remove(tmp_path)
+    checkpoint.remove(tmp_path)  # twice is fine
+    assert not (tmp_path / checkpoint.CHECKPOINT_NAME).exists()
+
+
+def test_the_key_changes_with_the_file_and_the_settings(tmp_path: Path) -> None:
+    film = tmp_path / "f.bin"
+    film.write_bytes(b"a" * 200_000)
+    first = checkpoint.film_identity(film)
+    key = checkpoint.checkpoint_key(first, {"colors": 5}, "1")
+    assert key == checkpoint.checkpoint_key(checkpoint.film_identity(film), {"colors": 5}, "1")
+    assert key != checkpoint.checkpoint_key(first, {"colors": 6}, "1")
+    assert key != checkpoint.checkpoint_key(first, {"colors": 5}, "2")
+    with film.open("r+b") as fh:
+        fh.seek(199_000)
+        fh.write(b"b")
+    os.utime(film, ns=(1, 1))
+    assert checkpoint.film_identity(film) != first
+
+
+def test_an_interrupted_analysis_resumes_to_the_same_result(
+    long_film: FilmTruth, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reference = analysis_to_json(scenepal.analyze(long_film.path))
+    monkeypatch.setattr(pipeline, "CHECKPOINT_EVERY_S", 0.0)
+    out = tmp_path / "out"
+
+    def interrupt(p: pipeline.Progress) -> None:
+        if p.frames > long_film.frame_count * 0.6:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        scenepal.analyze(long_film.path, checkpoint_dir=out, on_progress=interrupt)
+    assert (out / checkpoint.CHECKPOINT_NAME).is_file()
+    resumed_at: list[float] = []
+    again = scenepal.analyze(long_film.path, checkpoint_dir=out, on_resume=resumed_at.append)
+    assert len(resumed_at) == 1 and 0 < resumed_at[0] < long_film.duration
+    assert analysis_to_json(again) == reference
+
+
+def test_changed_settings_start_again(
+    long_film: FilmTruth, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "CHECKPOINT_EVERY_S", 0.0)
+    out = tmp_path / "out"
+
+    def interrupt(p: pipeline.Progress) -> None:
+        if p.frames > long_film.frame_count * 0.5:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        scenepal.analyze(long_film.path, checkpoint_dir=out, on_progress=interrupt)
+    resumed_at: list[float] = []
+    scenepal.analyze(long_film.path, checkpoint_dir=out, on_resume=resumed_at.append, colors=4)
+    assert resumed_at == []
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_ctrl_c_on_a_real_run_then_resume(long_film: FilmTruth, tmp_path: Path) -> None:
+    scenepal_cmd = str(Path(sys.executable).with_name("scenepal"))
+    whole = tmp_path / "whole"
+    done = subprocess.run(
+        [scenepal_cmd, "analyze", str(long_film.path), "-o", str(whole), "-q"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "out"
+    env = {**os.environ, "SCENEPAL_CHECKPOINT_EVERY_S": "0"}
+    run = subprocess.Popen(
+        [scenepal_cmd, "analyze", str(long_film.path), "-o", str(out), "-q"],
+        stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not (out / checkpoint.CHECKPOINT_NAME).exists() and run.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    run.send_signal(signal.SIGINT)
+    _, stderr = run.communicate(timeout=30)
+    if run.returncode == 0:
+        pytest.skip("the run finished before the interrupt landed")
+    assert run.returncode == 130 and "interrupted" in stderr
+    assert not (out / "analysis.json").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    again = subprocess.run(
+        [scenepal_cmd, "analyze", str(long_film.path), "-o", str(out)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert "resuming from" in again.stderr
+    assert (out / "analysis.json").read_text() == (whole / "analysis.json").read_text()
+    assert not (out / checkpoint.CHECKPOINT_NAME).exists()
