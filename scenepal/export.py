@@ -104,6 +104,7 @@ def analysis_to_dict(a: Analysis) -> dict[str, Any]:
         "palette": palette_to_list(a.palette),
         "coverage": a.coverage,
         "partial": a.partial,
+        "gaps": [[start, end] for start, end in a.gaps],
         "warnings": list(a.warnings),
     }
 
@@ -239,6 +240,7 @@ def analysis_from_dict(doc: dict[str, Any]) -> Analysis:
             warnings=tuple(doc.get("warnings", ())),
             coverage=float(doc.get("coverage", 1.0)),
             partial=bool(doc.get("partial", False)),
+            gaps=tuple((float(a), float(b)) for a, b in doc.get("gaps", ())),
         )
     except (KeyError, TypeError, ValueError, IndexError, AttributeError, ConfigError) as exc:
         raise AnalysisFileError(f"malformed analysis document: {exc!s}") from exc

@@ -206,6 +206,8 @@ class Analysis:
             container gives no duration.
         partial: True when decoding stopped well before the container's end (a damaged or
             truncated file): the analysis covers only ``coverage`` of the film.
+        gaps: (start, end) times in seconds of damaged stretches that could not be decoded
+            and were skipped; the scenes around them span the gap.
     """
 
     video: VideoInfo
@@ -220,3 +222,4 @@ class Analysis:
     warnings: tuple[str, ...] = field(default=())
     coverage: float = 1.0
     partial: bool = False
+    gaps: tuple[tuple[float, float], ...] = ()

@@ -228,7 +228,7 @@ def analyze(
             raise
         if on_progress is not None:
             on_progress(Progress(total, end_s, info.duration_s, len(scenes)))
-        warnings = _warnings(info, end_s, skipped_before + reader.skipped_packets)
+        warnings = _warnings(info, end_s, skipped_before + reader.skipped_packets, reader.gaps)
         share, partial = coverage(info, end_s)
         if cfg.preview:
             warnings = (
@@ -249,6 +249,7 @@ def analyze(
         warnings=warnings,
         coverage=share,
         partial=partial,
+        gaps=tuple(reader.gaps),
     )
 
 
@@ -383,10 +384,17 @@ def coverage(info: VideoInfo, end_s: float) -> tuple[float, bool]:
     return round(share, 4), partial
 
 
-def _warnings(info: VideoInfo, end_s: float, skipped: int) -> tuple[str, ...]:
+def _warnings(
+    info: VideoInfo, end_s: float, skipped: int, gaps: list[tuple[float, float]]
+) -> tuple[str, ...]:
     lines = color_warnings(info.color)
     if skipped:
-        lines.append(f"{skipped} damaged packet(s) could not be decoded and were skipped")
+        where = ", ".join(f"{timecode(a)[:8]}-{timecode(b)[:8]}" for a, b in gaps[:5])
+        more = f" and {len(gaps) - 5} more" if len(gaps) > 5 else ""
+        lines.append(
+            f"{skipped} damaged packet(s) could not be decoded and were skipped"
+            + (f" (gaps at {where}{more})" if gaps else "")
+        )
     share, partial = coverage(info, end_s)
     if partial and info.duration_s:
         lines.append(

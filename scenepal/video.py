@@ -504,6 +504,7 @@ class VideoReader:
         info: what the container says, with the resolved colour pipeline.
         analysis_size: (width, height) of ``Frame.rgb`` in display orientation.
         skipped_packets: packets the decoder rejected (damaged stretches), counted so far.
+        gaps: (start, end) film times, in seconds, of stretches lost to damaged packets.
     """
 
     _DONE = object()
@@ -515,6 +516,7 @@ class VideoReader:
         self._container = container
         self._stream = stream
         self.skipped_packets = 0
+        self.gaps: list[tuple[float, float]] = []
         self.end_time_s = 0.0
         stream.thread_type = "AUTO"
         stream.thread_count = threads
@@ -576,6 +578,7 @@ class VideoReader:
         step = 1.0 / self.info.fps
         index = 0
         skip_before: float | None = None
+        skipped_seen = 0
         if self._resume is not None:
             index, resume_time = self._resume
             last_time = resume_time - step
@@ -600,6 +603,11 @@ class VideoReader:
                     continue
                 if t <= last_time:  # missing or repeated stamps: keep time moving forward
                     t = last_time + step
+                if self.skipped_packets > skipped_seen:
+                    # Packets were lost since the last frame: if time jumped, that is a gap.
+                    if index and t - last_time > 2.5 * step:
+                        self.gaps.append((last_time + step, t))
+                    skipped_seen = self.skipped_packets
                 rgb = _to_rgb(frame, plan, scaler)
                 rows, cols = _luma_profiles(frame, plan, gray_scaler)
                 rgb, rows, cols = _orient(rgb, rows, cols, plan.rotation)
