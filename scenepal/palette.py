@@ -20,9 +20,10 @@ from scenepal.models import Palette, Swatch
 MERGE_DELTA_E = 2.5
 """Swatches closer than this CIEDE2000 distance are one colour and are merged."""
 
-_THREADPOOLS = ThreadpoolController()
+_THREADPOOLS: list[ThreadpoolController] = []
 """Clustering runs on one thread: its OpenMP workers would spin against the decoder's threads
-(measured: 36 ms a scene alone, 129 ms with two threads, ~440 ms while decoding)."""
+(measured: 36 ms a scene alone, 129 ms with two threads, ~500 ms while decoding). The
+controller is made once scikit-learn is imported: it only sees libraries already loaded."""
 
 _SRGB_TO_LINEAR_LUT = color.srgb_to_linear(np.arange(256) / 255.0)
 
@@ -110,6 +111,9 @@ def _cluster(
     # --version and every bad-input message would otherwise pay.
     from sklearn.cluster import MiniBatchKMeans
 
+    if not _THREADPOOLS:
+        _THREADPOOLS.append(ThreadpoolController())
+
     model = MiniBatchKMeans(
         n_clusters=k,
         random_state=seed,
@@ -118,7 +122,7 @@ def _cluster(
         max_no_improvement=5,
         reassignment_ratio=0.0,
     )
-    with warnings.catch_warnings(), _THREADPOOLS.limit(limits=1):
+    with warnings.catch_warnings(), _THREADPOOLS[0].limit(limits=1):
         # Fewer distinct points than clusters is handled by the caller; this warning is noise.
         warnings.simplefilter("ignore", category=UserWarning)
         labels = model.fit_predict(points, sample_weight=weights)
