@@ -5,33 +5,84 @@
 >>> analysis.scenes[0].palette.hex_codes                          # doctest: +SKIP
 ('#1d2633', '#c9a27e', ...)
 >>> scenepal.load_analysis("movie.scenepal/analysis.json")      # doctest: +SKIP
+
+The names below are imported on first use, so that ``import scenepal`` (and the command's
+start, ``--help`` and error messages) do not pay for PyAV, OpenCV, matplotlib and
+scikit-learn until they are needed.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from scenepal._version import __version__
-from scenepal.config import AnalysisConfig
-from scenepal.errors import (
-    AnalysisFileError,
-    ConfigError,
-    HdrRefusedError,
-    InputNotFoundError,
-    OutputError,
-    ScenepalError,
-    VideoOpenError,
-)
-from scenepal.export import analysis_to_dict, analysis_to_json, load_analysis
-from scenepal.models import (
-    Analysis,
-    ColorInfo,
-    Crop,
-    Palette,
-    Scene,
-    SceneResult,
-    Swatch,
-    VideoInfo,
-)
-from scenepal.outputs import write_outputs
-from scenepal.pipeline import Progress, analyze
-from scenepal.video import probe
+
+if TYPE_CHECKING:
+    from scenepal.config import AnalysisConfig
+    from scenepal.errors import (
+        AnalysisFileError,
+        ConfigError,
+        HdrRefusedError,
+        InputNotFoundError,
+        OutputError,
+        ScenepalError,
+        VideoOpenError,
+    )
+    from scenepal.export import analysis_to_dict, analysis_to_json, load_analysis
+    from scenepal.models import (
+        Analysis,
+        ColorInfo,
+        Crop,
+        Palette,
+        Scene,
+        SceneResult,
+        Swatch,
+        VideoInfo,
+    )
+    from scenepal.outputs import write_outputs
+    from scenepal.pipeline import Progress, analyze
+    from scenepal.video import probe
+
+_HOMES = {
+    "AnalysisConfig": "scenepal.config",
+    "AnalysisFileError": "scenepal.errors",
+    "ConfigError": "scenepal.errors",
+    "HdrRefusedError": "scenepal.errors",
+    "InputNotFoundError": "scenepal.errors",
+    "OutputError": "scenepal.errors",
+    "ScenepalError": "scenepal.errors",
+    "VideoOpenError": "scenepal.errors",
+    "analysis_to_dict": "scenepal.export",
+    "analysis_to_json": "scenepal.export",
+    "load_analysis": "scenepal.export",
+    "Analysis": "scenepal.models",
+    "ColorInfo": "scenepal.models",
+    "Crop": "scenepal.models",
+    "Palette": "scenepal.models",
+    "Scene": "scenepal.models",
+    "SceneResult": "scenepal.models",
+    "Swatch": "scenepal.models",
+    "VideoInfo": "scenepal.models",
+    "write_outputs": "scenepal.outputs",
+    "Progress": "scenepal.pipeline",
+    "analyze": "scenepal.pipeline",
+    "probe": "scenepal.video",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'scenepal' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOMES])
+
 
 __all__ = [
     "Analysis",

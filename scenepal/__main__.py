@@ -1,5 +1,5 @@
 """``python -m scenepal``: the same as the ``scenepal`` command."""
 
-from scenepal.cli import run
+from scenepal._entry import main
 
-run()
+main()

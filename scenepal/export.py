@@ -29,6 +29,16 @@ from scenepal.models import (
 )
 
 
+def display_path(path: str) -> str:
+    r"""A path fit for UTF-8 text: bytes that are not UTF-8 (kept by Python as surrogates)
+    become U+FFFD.
+
+    >>> display_path("caf\udce9.mp4") == "caf\ufffd.mp4"
+    True
+    """
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def timecode(seconds: float) -> str:
     """``HH:MM:SS.mmm`` for a time in seconds.
 
@@ -59,7 +69,7 @@ def analysis_to_dict(a: Analysis) -> dict[str, Any]:
         "schema_version": a.schema_version,
         "scenepal_version": a.scenepal_version,
         "video": {
-            "path": v.path,
+            "path": display_path(v.path),
             "width": v.width,
             "height": v.height,
             "fps": v.fps,

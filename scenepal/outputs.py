@@ -11,6 +11,7 @@ import io
 import os
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 
 from matplotlib.figure import Figure
@@ -68,7 +69,11 @@ def _png(image: Image.Image, version: str) -> bytes:
 
 def _figure_png(fig: Figure, version: str) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": f"scenepal {version}"})
+    with warnings.catch_warnings():
+        # A film name in a script the bundled font lacks (CJK, emoji) is drawn as boxes;
+        # matplotlib's warning about each glyph is noise for the person running scenepal.
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        fig.savefig(buf, format="png", metadata={"Software": f"scenepal {version}"})
     return buf.getvalue()
 
 

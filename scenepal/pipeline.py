@@ -389,16 +389,18 @@ def _warnings(
 ) -> tuple[str, ...]:
     lines = color_warnings(info.color)
     if skipped:
-        where = ", ".join(f"{timecode(a)[:8]}-{timecode(b)[:8]}" for a, b in gaps[:5])
+        lines.append(f"{skipped} damaged packet(s) could not be decoded and were skipped")
+    if gaps:
+        where = ", ".join(f"{timecode(a)[:10]}-{timecode(b)[:10]}" for a, b in gaps[:5])
         more = f" and {len(gaps) - 5} more" if len(gaps) > 5 else ""
+        lost = sum(b - a for a, b in gaps)
         lines.append(
-            f"{skipped} damaged packet(s) could not be decoded and were skipped"
-            + (f" (gaps at {where}{more})" if gaps else "")
+            f"{lost:.1f} s of the film is damaged and could not be decoded: gaps at {where}{more}"
         )
     share, partial = coverage(info, end_s)
     if partial and info.duration_s:
         lines.append(
-            f"the file ends at {timecode(end_s)[:8]} of {timecode(info.duration_s)[:8]}; "
+            f"the file ends at {timecode(end_s)[:10]} of {timecode(info.duration_s)[:10]}; "
             f"analysed the first {share:.0%}"
         )
     return tuple(lines)

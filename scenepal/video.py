@@ -79,6 +79,10 @@ _STILL_FORMATS = (
 _STILL_CODECS = ("png", "bmp", "tiff", "webp", "gif")
 
 
+GAP_MIN_S = 0.25
+"""A jump between two frames' times longer than this (and than 2.5 frames) is a gap."""
+
+
 @dataclass(frozen=True)
 class _Plan:
     """How each decoded frame becomes a Frame: resolved once per film."""
@@ -265,8 +269,7 @@ def _stream_info(
     width, height = cc.width, cc.height
     if rotation in (90, 270):
         width, height = height, width
-    rate = stream.average_rate or stream.guessed_rate or stream.base_rate
-    fps = float(rate) if rate else 25.0
+    fps = _frame_rate(container, stream)
     duration_s: float | None = None
     if stream.duration is not None and stream.time_base is not None:
         duration_s = float(stream.duration * stream.time_base)
@@ -286,6 +289,25 @@ def _stream_info(
         interlaced=interlaced,
         color=info,
     )
+
+
+_RAW_FORMATS = ("h264", "hevc", "mpegvideo", "m4v", "h263", "cavsvideo", "vc1", "obu", "ivf")
+
+
+def _frame_rate(container: Any, stream: Any) -> float:
+    """Frames per second: the container's average rate, except for raw elementary streams,
+    whose demuxer reports a made-up 25 fps while the bitstream states the real rate."""
+    fmt = container.format.name.split(",")[0]
+    candidates = [stream.average_rate, stream.guessed_rate, stream.base_rate]
+    if fmt in _RAW_FORMATS:
+        candidates = [stream.codec_context.framerate, stream.guessed_rate, *candidates]
+    for rate in candidates:
+        try:
+            if rate and 0 < float(rate) < 1000:
+                return float(rate)
+        except (TypeError, ZeroDivisionError):
+            continue
+    return 25.0
 
 
 def _clockwise(ccw: float) -> int:
@@ -510,13 +532,22 @@ class VideoReader:
     _DONE = object()
 
     def __init__(
-        self, path: Path, container: Any, stream: Any, *, width: int, hdr: str, threads: int
+        self,
+        path: Path,
+        container: Any,
+        stream: Any,
+        *,
+        width: int,
+        hdr: str,
+        threads: int,
+        keyframes_only: bool = False,
     ) -> None:
         self._path = path
         self._container = container
         self._stream = stream
         self.skipped_packets = 0
         self.gaps: list[tuple[float, float]] = []
+        self._keyframes_only = keyframes_only  # frames seconds apart are not gaps then
         self.end_time_s = 0.0
         stream.thread_type = "AUTO"
         stream.thread_count = threads
@@ -578,7 +609,7 @@ class VideoReader:
         step = 1.0 / self.info.fps
         index = 0
         skip_before: float | None = None
-        skipped_seen = 0
+        last_duration = step
         if self._resume is not None:
             index, resume_time = self._resume
             last_time = resume_time - step
@@ -589,8 +620,8 @@ class VideoReader:
         try:
             for frame in self._decoded():
                 t = frame.time
-                if t is None:
-                    t = last_time + step if index else 0.0
+                if t is None:  # no timestamp: one frame after the last
+                    t = (last_time + last_duration if index else 0.0) + first_time
                 t -= first_time
                 if skip_before is not None:
                     if t < skip_before:
@@ -603,11 +634,15 @@ class VideoReader:
                     continue
                 if t <= last_time:  # missing or repeated stamps: keep time moving forward
                     t = last_time + step
-                if self.skipped_packets > skipped_seen:
-                    # Packets were lost since the last frame: if time jumped, that is a gap.
-                    if index and t - last_time > 2.5 * step:
-                        self.gaps.append((last_time + step, t))
-                    skipped_seen = self.skipped_packets
+                # A jump in time much longer than a frame is a stretch that could not be
+                # decoded (damaged packets, whether the decoder or the demuxer dropped them).
+                jump = t - last_time
+                if (
+                    index
+                    and not self._keyframes_only
+                    and jump > max(2.5 * last_duration, GAP_MIN_S)
+                ):
+                    self.gaps.append((last_time + last_duration, t))
                 rgb = _to_rgb(frame, plan, scaler)
                 rows, cols = _luma_profiles(frame, plan, gray_scaler)
                 rgb, rows, cols = _orient(rgb, rows, cols, plan.rotation)
@@ -615,7 +650,8 @@ class VideoReader:
                 duration = (
                     frame.duration * frame.time_base if frame.duration and frame.time_base else step
                 )
-                self.end_time_s = t + float(duration)
+                last_duration = float(duration)
+                self.end_time_s = t + last_duration
                 last_time = t
                 index += 1
                 while not self._stop.is_set():
@@ -683,7 +719,15 @@ def open_video(
         stream = _video_stream(container, p)
         if keyframes_only:
             stream.codec_context.skip_frame = "NONKEY"
-        reader = VideoReader(p, container, stream, width=width, hdr=hdr, threads=threads)
+        reader = VideoReader(
+            p,
+            container,
+            stream,
+            width=width,
+            hdr=hdr,
+            threads=threads,
+            keyframes_only=keyframes_only,
+        )
     except BaseException:
         container.close()
         raise

@@ -11,7 +11,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from scenepal.export import timecode
+from scenepal.export import display_path, timecode
 from scenepal.models import Analysis, Palette
 
 ROWS_PER_PAGE = 60
@@ -94,7 +94,7 @@ def sheets(analysis: Analysis, *, dpi: int = 150) -> list[Figure]:
     pages = [results[i : i + ROWS_PER_PAGE] for i in range(0, len(results), ROWS_PER_PAGE)]
     slots = max([analysis.settings.colors, *(len(r.palette) for r in results)])
     figures = []
-    name = Path(analysis.video.path).name
+    name = display_path(Path(analysis.video.path).name)
     for number, page in enumerate(pages, start=1):
         header = _HEADER_IN if number == 1 else 0.6
         fig_h = header + len(page) * _ROW_IN + _PAD_IN
