@@ -32,8 +32,8 @@ demo: $(STAMP)
 	@ls -l samples/sample.scenepal/
 
 lint: $(STAMP)
-	$(BIN)/ruff check scenepal tests samples
-	$(BIN)/ruff format --check scenepal tests samples
+	$(BIN)/ruff check scenepal tests samples bench
+	$(BIN)/ruff format --check scenepal tests samples bench
 	$(BIN)/mypy
 
 test: lint
@@ -43,8 +43,12 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -m "not slow"
 
 format: $(STAMP)
-	$(BIN)/ruff format scenepal tests samples
-	$(BIN)/ruff check --fix scenepal tests samples
+	$(BIN)/ruff format scenepal tests samples bench
+	$(BIN)/ruff check --fix scenepal tests samples bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache samples/sample.scenepal $(SAMPLE)
+
+BENCH_ARGS ?=
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -1,0 +1,1 @@
+"""scenepal's benchmark: ``make bench`` or ``python -m bench --help``."""
