@@ -18,6 +18,9 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def main() -> None:
     """Run the command line."""
+    # Ctrl-C must interrupt even when the parent started us with SIGINT ignored (background
+    # jobs, some test runners): Python would otherwise keep ignoring it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         from scenepal.cli import run
