@@ -137,7 +137,7 @@ class _RateColumn(ProgressColumn):
         frames = task.fields.get("frames", 0)
         elapsed = task.elapsed or 0.0
         rate = frames / elapsed if elapsed > 0 else 0.0
-        return Text(f"{frames} frames · {rate:5.0f} fps", style="progress.data.speed")
+        return Text(f"{frames} frames, {rate:.0f} fps", style="progress.data.speed")
 
 
 @contextmanager
@@ -148,7 +148,7 @@ def _progress(show: bool, label: str) -> Iterator[Callable[[pipeline.Progress], 
         return
     bar = Progress(
         TextColumn("[bold]{task.description}"),
-        BarColumn(),
+        BarColumn(bar_width=24),
         TaskProgressColumn(),
         _RateColumn(),
         TextColumn("{task.fields[scenes]} scenes"),
