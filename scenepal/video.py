@@ -20,6 +20,7 @@ from typing import Any
 
 import av
 import av.error
+import cv2
 import numpy as np
 from av.video.reformatter import ColorRange, Colorspace, VideoReformatter
 
@@ -96,6 +97,7 @@ class _Plan:
     code_matrix: np.ndarray  # float32 (3, 3): rgb = codes @ code_matrix + code_offset, in [0, 1]
     code_offset: np.ndarray  # float32 (3,)
     wide_gamut: bool  # BT.2020 primaries: converted to BT.709 (sRGB) primaries
+    code_affine8: np.ndarray  # float32 (3, 4): [A | b] x 255, for cv2.transform on 8-bit codes
     colorspace: Colorspace | None  # None for RGB sources
     color_range: ColorRange | None
     hdr: str | None  # "pq" / "hlg" when tone mapping in numpy
@@ -419,6 +421,7 @@ def _plan(info: VideoInfo, stream: Any, *, width: int) -> _Plan:
         full_range_j=c.pixel_format.startswith("yuvj"),
         code_matrix=matrix.T.astype(np.float32),
         code_offset=offset.astype(np.float32),
+        code_affine8=np.hstack([matrix * 255.0, offset[:, None] * 255.0]).astype(np.float32),
         # Raw HDR is shown as it is coded: no tone mapping, and no gamut conversion either.
         wide_gamut=c.primaries == "bt2020" and (c.hdr is None or c.hdr_handling == "tonemap"),
         colorspace=_SWS_COLORSPACE.get(c.matrix, Colorspace.ITU709) if yuv else None,
@@ -471,11 +474,15 @@ def _to_rgb(frame: Any, plan: _Plan, scaler: VideoReformatter) -> np.ndarray:
         )
         dtype = np.dtype("<u2") if deep else np.dtype(np.uint8)
         codes = np.stack([_plane(small, i, dtype) for i in range(3)], axis=-1)
+        if plan.hdr is None and not plan.wide_gamut and not deep:
+            # The common case, in one SIMD pass: 8-bit codes -> rounded, saturated 8-bit RGB.
+            out: np.ndarray = cv2.transform(codes, plan.code_affine8)
+            return out
         flat = codes.reshape(-1, 3).astype(np.float32)  # 2-D matmul is ~10x faster than 3-D
         rgb = (flat @ plan.code_matrix + plan.code_offset).reshape(codes.shape)
-        if plan.hdr is None and not plan.wide_gamut:  # the common case: straight to 8-bit
-            out: np.ndarray = np.clip(rgb * 255.0 + 0.5, 0.0, 255.0).astype(np.uint8)
-            return out
+        if plan.hdr is None and not plan.wide_gamut:
+            deep_out: np.ndarray = np.clip(rgb * 255.0 + 0.5, 0.0, 255.0).astype(np.uint8)
+            return deep_out
         signal = np.clip(rgb, 0.0, 1.0)
     if plan.hdr is not None:
         return color.hdr_to_srgb8(signal, plan.hdr, bt2020=plan.wide_gamut)
@@ -493,14 +500,14 @@ def _luma_profiles(
         bytes_per = 2 if frame.format.components[0].bits > 8 else 1
         dtype = np.dtype("<u2") if bytes_per == 2 else np.dtype(np.uint8)
         stride = plane.line_size // bytes_per
-        y = np.frombuffer(plane, dtype=dtype, count=stride * plane.height)
+        y: np.ndarray = np.frombuffer(plane, dtype=dtype, count=stride * plane.height)
         y = y.reshape(plane.height, stride)[:, : plane.width]
     else:
-        y = scaler.reformat(frame, format="gray").to_ndarray()
-    step_x = max(1, y.shape[1] // 240)
-    step_y = max(1, y.shape[0] // 135)
-    rows = y[:, ::step_x].mean(axis=1, dtype=np.float32)
-    cols = y[::step_y, :].mean(axis=0, dtype=np.float32)
+        y = np.asarray(scaler.reformat(frame, format="gray").to_ndarray())
+    # OpenCV's SIMD reductions over the whole plane: exact means, about 4x faster than
+    # numpy on a strided subsample.
+    rows = cv2.reduce(y, 1, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel()
+    cols = cv2.reduce(y, 0, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel()
     black = plan.luma_black if plan.luma_plane else 0.0
     span = plan.luma_span if plan.luma_plane else 255.0
     return (rows - black) / span, (cols - black) / span
