@@ -557,7 +557,10 @@ class VideoReader:
         self._keyframes_only = keyframes_only  # frames seconds apart are not gaps then
         self.end_time_s = 0.0
         stream.thread_type = "AUTO"
-        stream.thread_count = threads
+        # "Automatic" here means a few more frame threads than FFmpeg's own choice (cores + 1):
+        # with Python work between frames, more frames in flight keep the decoder busy.
+        # Measured on 2 cores, 1080p H.264: analysis 39.7 s with FFmpeg's 3, 36.7 s with 4.
+        stream.thread_count = threads or max(4, 2 * (os.cpu_count() or 1))
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         # The first frame is decoded here, in the caller's thread: it carries the rotation and
