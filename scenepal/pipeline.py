@@ -33,10 +33,9 @@ from scenepal.models import (
     Palette,
     Scene,
     SceneResult,
-    Swatch,
     VideoInfo,
 )
-from scenepal.palette import extract_palette, film_palette
+from scenepal.palette import extract_palette, film_palette, palette_from_colors
 from scenepal.sampling import SceneSample, SceneSampler
 from scenepal.scenes import SceneFinder, make_detector
 from scenepal.video import open_video
@@ -306,7 +305,7 @@ def _palette_of(sample: SceneSample, cfg: AnalysisConfig) -> SceneResult:
     if sample.black or len(sample.pixels) == 0:
         pixels = sample.black_pixels if len(sample.black_pixels) else sample.pixels
         mean = _mean_rgb(pixels)
-        palette = Palette((_swatch(mean, 1.0),))
+        palette = palette_from_colors(np.array([mean], dtype=np.uint8), np.ones(1))
         return SceneResult(sample.scene, palette, mean, True, sample.frames, len(pixels))
     palette = extract_palette(
         sample.pixels, colors=cfg.colors, seed=sample.seed, color_space=cfg.color_space
@@ -321,13 +320,6 @@ def _mean_rgb(pixels: np.ndarray) -> tuple[int, int, int]:
         return (0, 0, 0)
     r, g, b = (int(v) for v in color.to_uint8(color.mean_srgb(pixels / 255.0)))
     return (r, g, b)
-
-
-def _swatch(rgb: tuple[int, int, int], weight: float) -> Swatch:
-    lab = color.srgb_to_lab(np.array(rgb) / 255.0)
-    return Swatch(
-        rgb, (round(float(lab[0]), 3), round(float(lab[1]), 3), round(float(lab[2]), 3)), weight
-    )
 
 
 def _film_palette(results: tuple[SceneResult, ...], cfg: AnalysisConfig) -> Palette:

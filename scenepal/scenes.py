@@ -2,22 +2,19 @@
 
 A detector is chosen by name from :data:`DETECTORS`. Each entry builds a :class:`CutDetector`,
 which takes frames one at a time (so detection rides along the same decoding pass as sampling)
-and reports cut frame indices. :func:`scenes_from_cuts` turns cuts and frame times into the
-contiguous scenes that cover the film; a film without a cut is one scene.
+and reports cut frame indices; the pipeline turns them into contiguous scenes (a film without a
+cut is one scene).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Any, Protocol
 
 import cv2
 import numpy as np
 import scenedetect
-
-from scenepal.models import Scene
 
 
 class CutDetector(Protocol):
@@ -155,33 +152,3 @@ class SceneFinder:
         """End of film: every cut, sorted, each strictly inside the film."""
         self._cuts.update(self._detector.finish(last_index))
         return [c for c in sorted(self._cuts) if 0 < c <= last_index]
-
-
-def scenes_from_cuts(cuts: Sequence[int], times: Sequence[float], end_s: float) -> list[Scene]:
-    """Contiguous scenes covering every frame, split at ``cuts``.
-
-    Args:
-        cuts: indices of frames that start a scene (0 and out-of-range values are ignored).
-        times: presentation time of every frame, in seconds.
-        end_s: time at which the last frame ends.
-
-    >>> [(s.start_frame, s.end_frame) for s in scenes_from_cuts([2], [0, .5, 1, 1.5], 2.0)]
-    [(0, 2), (2, 4)]
-    """
-    n = len(times)
-    if n == 0:
-        return []
-    bounds = [0, *sorted({c for c in cuts if 0 < c < n}), n]
-    scenes = []
-    for i, (start, end) in enumerate(pairwise(bounds)):
-        end_s_i = float(times[end]) if end < n else max(end_s, float(times[-1]))
-        scenes.append(
-            Scene(
-                index=i,
-                start_frame=start,
-                end_frame=end,
-                start_s=float(times[start]),
-                end_s=end_s_i,
-            )
-        )
-    return scenes

@@ -22,7 +22,7 @@ import av
 import av.error
 import cv2
 import numpy as np
-from av.video.reformatter import ColorRange, Colorspace, VideoReformatter
+from av.video.reformatter import ColorRange, VideoReformatter
 
 from scenepal import color
 from scenepal.errors import HdrRefusedError, InputNotFoundError, VideoOpenError
@@ -36,13 +36,6 @@ _MATRICES = {
     10: "bt2020",
     4: "fcc",
     7: "smpte240m",
-}
-_SWS_COLORSPACE = {
-    "bt709": Colorspace.ITU709,
-    "bt601": Colorspace.ITU601,
-    "bt2020": Colorspace.BT2020,
-    "fcc": Colorspace.FCC,
-    "smpte240m": Colorspace.SMPTE240M,
 }
 _TRANSFERS = {
     1: "bt709",
@@ -98,7 +91,6 @@ class _Plan:
     code_offset: np.ndarray  # float32 (3,)
     wide_gamut: bool  # BT.2020 primaries: converted to BT.709 (sRGB) primaries
     code_affine8: np.ndarray  # float32 (3, 4): [A | b] x 255, for cv2.transform on 8-bit codes
-    colorspace: Colorspace | None  # None for RGB sources
     color_range: ColorRange | None
     hdr: str | None  # "pq" / "hlg" when tone mapping in numpy
     rotation: int  # clockwise degrees to display orientation
@@ -424,7 +416,6 @@ def _plan(info: VideoInfo, stream: Any, *, width: int) -> _Plan:
         code_affine8=np.hstack([matrix * 255.0, offset[:, None] * 255.0]).astype(np.float32),
         # Raw HDR is shown as it is coded: no tone mapping, and no gamut conversion either.
         wide_gamut=c.primaries == "bt2020" and (c.hdr is None or c.hdr_handling == "tonemap"),
-        colorspace=_SWS_COLORSPACE.get(c.matrix, Colorspace.ITU709) if yuv else None,
         color_range=(ColorRange.JPEG if c.range == "full" else ColorRange.MPEG) if yuv else None,
         hdr=c.hdr if c.hdr_handling == "tonemap" else None,
         rotation=info.rotation,
@@ -451,7 +442,7 @@ def _to_rgb(frame: Any, plan: _Plan, scaler: VideoReformatter) -> np.ndarray:
     shared by every frame of a film: ``frame.reformat`` would build a new swscale context for
     each frame, which costs more (about 2.5 ms at 1080p) than the scaling itself.
     """
-    if plan.colorspace is None:  # RGB or grey source: scaling only
+    if plan.matrix == "rgb":  # RGB or grey source: scaling only
         packed: np.ndarray = scaler.reformat(
             frame,
             width=plan.width,

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from scenepal.scenes import DETECTORS, SceneFinder, make_detector, scenes_from_cuts
+from scenepal.scenes import DETECTORS, SceneFinder, make_detector
 
 RNG = np.random.default_rng(3)
 TEXTURE_A = RNG.integers(0, 256, (72, 128, 3), dtype=np.uint8)
@@ -67,28 +63,3 @@ def test_a_threshold_changes_what_counts_as_a_cut() -> None:
     for i, frame in enumerate(frames):
         finder.add(i, frame)
     assert finder.finish(39) == [20]
-
-
-def test_scenes_from_no_cut_is_one_scene() -> None:
-    scenes = scenes_from_cuts([], [0.0, 0.5, 1.0], 1.5)
-    assert [(s.start_frame, s.end_frame, s.start_s, s.end_s) for s in scenes] == [(0, 3, 0.0, 1.5)]
-
-
-def test_scenes_from_an_empty_film() -> None:
-    assert scenes_from_cuts([3], [], 0.0) == []
-
-
-@settings(max_examples=80, deadline=None)
-@given(
-    n=st.integers(min_value=1, max_value=300),
-    cuts=st.lists(st.integers(min_value=-5, max_value=320), max_size=20),
-)
-def test_scenes_from_cuts_are_contiguous_and_cover_every_frame(n: int, cuts: list[int]) -> None:
-    times = [i / 24 for i in range(n)]
-    scenes = scenes_from_cuts(cuts, times, n / 24)
-    assert scenes[0].start_frame == 0 and scenes[-1].end_frame == n
-    assert [s.index for s in scenes] == list(range(len(scenes)))
-    for a, b in itertools.pairwise(scenes):
-        assert a.end_frame == b.start_frame and a.end_s == b.start_s
-    assert all(s.frame_count > 0 and s.duration_s > 0 for s in scenes)
-    assert {s.start_frame for s in scenes[1:]} == {c for c in cuts if 0 < c < n}
