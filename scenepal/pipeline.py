@@ -38,6 +38,7 @@ from scenepal.models import (
 from scenepal.palette import extract_palette, film_palette, palette_from_colors
 from scenepal.sampling import SceneSample, SceneSampler
 from scenepal.scenes import SceneFinder, make_detector
+from scenepal.threads import single_threaded_helpers
 from scenepal.video import open_video
 
 PROGRESS_EVERY = 12
@@ -106,6 +107,7 @@ def analyze(
         raise ConfigError("give either config or keyword options, not both")
     cfg = config if config is not None else AnalysisConfig.from_options(**options)
     with (
+        single_threaded_helpers(),
         open_video(
             path,
             width=cfg.analysis_width,
