@@ -6,19 +6,22 @@
 
 Methods, in this order (decode-only and scenepal analyze one after the other):
 
-    decode       PyAV decode-only (thread_type AUTO, frames discarded)
+    decode       PyAV decode-only (thread_type AUTO, frames discarded): the reference
     analyze      scenepal.analyze(film) + scenepal.write_outputs(...) to a temporary folder
+    decode6      PyAV decode-only with scenepal's frame-thread count (6 on 2 cores): the floor
     ffmpeg       ffmpeg -v error -threads 0 -i FILM -f null -   (when an ffmpeg binary exists)
     scenedetect  scenedetect.detect(film, ContentDetector())   (PySceneDetect's OpenCV path)
     seed         scenedetect.detect, re-open with cv2.VideoCapture, seek to each scene's middle
                  frame, scale it to 256 px wide, KMeans k=5 (n_init=1) on its RGB pixels
     preview      scenepal.analyze(film, preview=True) + write_outputs
 
-then two extra children: ``kmeans`` (clustering settings compared on sampled scene pixels) and
-the preview's closeness to the full run. Walls are timed inside each child after its imports;
-the child's whole life (interpreter start and imports included) is timed here; peak RSS and CPU
-time come from ``os.wait4``. The machine may be shared and noisy: compare ratios within one run,
-use ``--repeat`` and look at the load averages printed before and after.
+then decode and analyze again on a shorter film (``--steady-seconds``), which tells the one-off
+costs (scikit-learn's import, writing the outputs) apart from the cost per second of film, the
+ratio a feature film sees; then two extra children: ``kmeans`` (clustering settings compared on
+sampled scene pixels) and the preview's closeness to the full run. Walls are timed inside each
+child after its imports; the child's whole life (interpreter start and imports included) is timed
+here; peak RSS and CPU time come from ``os.wait4``. The machine may be shared and noisy: compare
+ratios within one run, use ``--repeat`` and look at the load averages printed before and after.
 
 Progress goes to stderr; the report goes to stdout.
 """
@@ -39,11 +42,12 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 FILMS = ROOT / "bench" / "films"
-ORDER = ("decode", "analyze", "ffmpeg", "scenedetect", "seed", "preview")
+ORDER = ("decode", "analyze", "decode6", "ffmpeg", "scenedetect", "seed", "preview")
 EXTRAS = ("kmeans", "closeness")
 LABELS = {
     "decode": "PyAV decode-only (threads AUTO)",
     "analyze": "scenepal analyze (all outputs)",
+    "decode6": "PyAV decode-only, as many frame threads as scenepal",
     "ffmpeg": "FFmpeg CLI decode-only (-threads 0)",
     "scenedetect": "scenedetect.detect (ContentDetector)",
     "seed": "seed method (detect + middle frames @256 px + KMeans RGB)",
@@ -206,6 +210,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help=f"comma-separated steps to skip: {','.join(ORDER + EXTRAS)}",
     )
     parser.add_argument(
+        "--steady-seconds",
+        type=float,
+        default=60.0,
+        help="length of the second, shorter film that separates one-off from per-frame costs "
+        "(0 to skip)",
+    )
+    parser.add_argument(
         "--memory-seconds",
         default="",
         metavar="A,B",
@@ -237,6 +248,10 @@ def main(argv: list[str] | None = None) -> int:
     load_before = loadavg()
 
     film, made_s = make_film(args.seconds, args.width, args.height, args.films)
+    short_film: Path | None = None
+    if args.steady_seconds and args.steady_seconds < args.seconds:
+        short_film, spent = make_film(args.steady_seconds, args.width, args.height, args.films)
+        made_s += spent
     memory_films: list[tuple[float, Path]] = []
     for seconds in args.memory_seconds or ():
         path, spent = make_film(seconds, args.width, args.height, args.films)
@@ -274,6 +289,19 @@ def main(argv: list[str] | None = None) -> int:
                 if method not in runs or run.wall < runs[method].wall:
                     runs[method] = run
                     outs[method] = out
+        short: dict[str, Run] = {}
+        if short_film is not None and {"decode", "analyze"} <= runs.keys():
+            for round_ in range(1, args.repeat + 1):
+                for method in ("decode", "analyze"):
+                    log(f"[{round_}/{args.repeat}] {args.steady_seconds:g} s film: {method} ...")
+                    try:
+                        run = run_method(method, short_film, Path(tmp) / f"short-{method}-{round_}",
+                                         args.timeout)  # fmt: skip
+                    except ChildError as exc:
+                        failures[f"{method} on the short film"] = str(exc)
+                        continue
+                    if run is not None and (method not in short or run.wall < short[method].wall):
+                        short[method] = run
         if "kmeans" not in args.skip:
             log("KMeans comparison ...")
             try:
@@ -298,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
             except ChildError as exc:
                 failures[f"memory {seconds:g} s"] = str(exc)
 
-    report(args, film, about, frames, runs, skipped, failures, extras, memory)
+    report(args, film, about, frames, runs, skipped, failures, extras, memory, short)
     ended = time.perf_counter()
     print(
         f"\nbench took {ended - began:.0f} s ({ended - films_ready:.0f} s of runs, "
@@ -307,6 +335,31 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"load average (1/5/15 min): before {load_before}, after {loadavg()}")
     return 1 if failures else 0
+
+
+FEATURE_S = 7200.0
+"""A feature film's length, for the projected ratio."""
+
+
+def _steady(
+    args: argparse.Namespace, runs: dict[str, Run], short: dict[str, Run]
+) -> dict[str, float] | None:
+    """Per-second and one-off costs from two film lengths, and the ratio a 2-hour film sees."""
+    if not {"decode", "analyze"} <= runs.keys() or not {"decode", "analyze"} <= short.keys():
+        return None
+    span = args.seconds - args.steady_seconds
+    rate = {m: (runs[m].wall - short[m].wall) / span for m in ("decode", "analyze")}
+    if rate["decode"] <= 0:
+        return None
+    fixed = {m: runs[m].wall - rate[m] * args.seconds for m in ("decode", "analyze")}
+    feature = (fixed["analyze"] + rate["analyze"] * FEATURE_S) / (
+        fixed["decode"] + rate["decode"] * FEATURE_S
+    )
+    return {
+        "marginal": rate["analyze"] / rate["decode"],
+        "fixed_s": fixed["analyze"] - fixed["decode"],
+        "feature": feature,
+    }
 
 
 def report(
@@ -319,6 +372,7 @@ def report(
     failures: dict[str, str],
     extras: dict[str, Run],
     memory: list[tuple[float, Run]],
+    short: dict[str, Run],
 ) -> None:
     """Print the report: header, table, extra figures and targets."""
     f = about["film"]
@@ -376,6 +430,20 @@ def report(
             "imports scikit-learn. It runs in a worker thread while decoding goes on, so it is "
             "time competing with the decoder for the CPU, not wall time added end to end."
         )
+    if "analyze" in runs and "outputs_s" in runs["analyze"].extra:
+        print(
+            f"writing the outputs (barcode, palette sheet, JSON, CSV) took "
+            f"{runs['analyze'].extra['outputs_s']:.1f} s of the analysis wall, after decoding."
+        )
+    steady = _steady(args, runs, short)
+    if steady is not None:
+        print(
+            f"\nper second of film, from this film and the {args.steady_seconds:g} s one "
+            f"(decode {short['decode'].wall:.1f} s, analyze {short['analyze'].wall:.1f} s there): "
+            f"analyze costs {steady['marginal']:.2f}x what decoding does; its one-off costs "
+            f"come to {steady['fixed_s']:.1f} s more than decoding's. A 2-hour film at these "
+            f"rates: analyze / decode-only = {steady['feature']:.2f}."
+        )
     if "kmeans" in extras:
         k = extras["kmeans"].extra
         print(
@@ -416,6 +484,12 @@ def report(
     if reference and "analyze" in runs:
         slower = runs["analyze"].wall / reference
         print(f"  analyze / decode-only = {slower:.2f} (target <= 1.15): {verdict(slower <= 1.15)}")
+    if steady is not None:
+        feature = steady["feature"]
+        print(
+            f"  per second of film: {steady['marginal']:.2f}; projected 2-hour film: "
+            f"{feature:.2f} (target <= 1.15): {verdict(feature <= 1.15)}"
+        )
     if "analyze" in runs and "scenedetect" in runs:
         ours, theirs = runs["analyze"].wall, runs["scenedetect"].wall
         print(

@@ -93,16 +93,27 @@ def info(film: str) -> dict[str, Any]:
     }
 
 
-def decode(film: str) -> dict[str, Any]:
-    """PyAV decode-only: frame threads on, frames discarded."""
+def decode(film: str, threads: str = "0") -> dict[str, Any]:
+    """PyAV decode-only: frame threads on, frames discarded; ``threads`` frame threads, or
+    FFmpeg's own choice (cores + 1) for 0."""
     import av
 
     result: dict[str, Any] = {}
     with _timed(result), av.open(film) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
+        if int(threads):
+            stream.thread_count = int(threads)
         result["frames"] = sum(1 for _ in container.decode(stream))
+        result["threads"] = stream.thread_count
     return result
+
+
+def decode_as_scenepal(film: str) -> dict[str, Any]:
+    """PyAV decode-only with as many frame threads as scenepal's reader starts."""
+    from scenepal.video import default_decoder_threads
+
+    return decode(film, str(default_decoder_threads()))
 
 
 def scenedetect_detect(film: str) -> dict[str, Any]:
@@ -347,6 +358,7 @@ def closeness(full_dir: str, preview_dir: str) -> dict[str, float]:
 STEPS: dict[str, Callable[..., dict[str, Any]]] = {
     "info": info,
     "decode": decode,
+    "decode6": decode_as_scenepal,
     "scenedetect": scenedetect_detect,
     "seed": seed_method,
     "analyze": analyze,

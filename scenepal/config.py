@@ -29,7 +29,7 @@ class AnalysisConfig:
         pixels_per_scene: most pixels clustered per scene.
         black_level: normalised luma (0 black, 1 white) under which a frame or a bar is black.
         hdr: HDR handling: "tonemap" to SDR, "raw" (no mapping), or "refuse".
-        decoder_threads: FFmpeg decoding threads; 0 picks twice the cores, at least 4.
+        decoder_threads: FFmpeg decoding threads; 0 picks three per core, at least 6, at most 16.
         preview: decode keyframes only: many times faster, scene boundaries on keyframes.
     """
 

@@ -132,14 +132,6 @@ class SceneSample:
     seed: int
 
 
-@dataclass
-class _Sampled:
-    index: int
-    rgb: NDArray[np.uint8]
-    rows: NDArray[np.float32]
-    cols: NDArray[np.float32]
-
-
 class SceneSampler:
     """Keeps sampled frames of the open scene and turns a closed scene into a SceneSample.
 
@@ -163,14 +155,14 @@ class SceneSampler:
         self.period = max(1, min(round(fps / sample_fps), max(1, min_scene_len // 2)))
         self._stride = self.period
         self._open_start = 0
-        self._frames: list[_Sampled] = []
+        self._frames: list[Frame] = []
         self._max_frames = frames_per_scene
         self._budget = pixels_per_scene
         self._black_level = black_level
         self._seed = seed
         self.bars = BarTracker(source_size[0], source_size[1], black_level)
         # Frames off the stride, kept for scenes too short to get a frame on it.
-        self._recent: deque[_Sampled] = deque(maxlen=self.period)
+        self._recent: deque[Frame] = deque(maxlen=self.period)
 
     def start_at(self, index: int) -> None:
         """Begin the open scene at frame ``index`` (when resuming from a checkpoint)."""
@@ -182,10 +174,10 @@ class SceneSampler:
         """Take the next decoded frame; keeps it if it falls on the sampling stride."""
         offset = frame.index - self._open_start
         if offset % self._stride:
-            self._recent.append(_Sampled(frame.index, frame.rgb, frame.rows, frame.cols))
+            self._recent.append(frame)
             return
         self.bars.add(frame)
-        self._frames.append(_Sampled(frame.index, frame.rgb, frame.rows, frame.cols))
+        self._frames.append(frame)
         if len(self._frames) > self._max_frames:
             self._stride *= 2
             start, stride = self._open_start, self._stride
@@ -202,7 +194,7 @@ class SceneSampler:
         # Frames kept past the cut under the old stride stay; new ones follow the base stride.
         return self._sample(scene, mine)
 
-    def _sample(self, scene: Scene, frames: list[_Sampled]) -> SceneSample:
+    def _sample(self, scene: Scene, frames: list[Frame]) -> SceneSample:
         seed = (self._seed * 1_000_003 + scene.start_frame) % 2**32
         empty = np.zeros((0, 3), dtype=np.uint8)
         if not frames:
@@ -264,7 +256,7 @@ def _not_faded(brightness: NDArray[np.float64], lit: NDArray[np.bool_]) -> NDArr
     return keep
 
 
-def _brightness(frame: _Sampled, box: Box | None) -> float:
+def _brightness(frame: Frame, box: Box | None) -> float:
     if box is None:
         return float(frame.rows.mean())
     return float(frame.rows[box.top : box.bottom].mean())
