@@ -690,8 +690,13 @@ class VideoReader:
         ``prefetch=N`` decoding runs in a background thread, N frames ahead.
         """
         if prefetch <= 0:
-            for item in self._iter_frames():
-                if self._stop.is_set():
+            frames = self._iter_frames()
+            # Checked before each frame: decoding on after close() would touch a freed
+            # container (a segfault in FFmpeg, not an exception).
+            while not self._stop.is_set():
+                try:
+                    item = next(frames)
+                except StopIteration:
                     return
                 yield item
             return

@@ -51,6 +51,30 @@ def test_every_frame_is_decoded_with_times_from_pts(cut_film_h264: FilmTruth) ->
     assert end == pytest.approx(cut_film_h264.duration, abs=1e-3)
 
 
+def test_threaded_and_in_thread_decoding_give_the_same_frames(cut_film_h264: FilmTruth) -> None:
+    with video.open_video(cut_film_h264.path) as reader:
+        inline = list(reader.frames())
+    with video.open_video(cut_film_h264.path) as reader:
+        threaded = list(reader.frames(prefetch=8))
+    assert len(inline) == len(threaded) == cut_film_h264.frame_count
+    for a, b in zip(inline, threaded, strict=True):
+        assert (a.index, a.time_s) == (b.index, b.time_s)
+        assert np.array_equal(a.rgb, b.rgb)
+        assert np.array_equal(a.rows, b.rows) and np.array_equal(a.cols, b.cols)
+
+
+def test_stopping_early_releases_the_film(cut_film_h264: FilmTruth) -> None:
+    with video.open_video(cut_film_h264.path) as reader:
+        frames = reader.frames()
+        first = next(frames)
+    assert first.index == 0
+    assert list(frames) == []  # closed with the reader: nothing more comes
+
+
+def test_default_decoder_threads_is_above_ffmpegs_own_choice() -> None:
+    assert 6 <= video.default_decoder_threads() <= 16
+
+
 def test_frames_are_scaled_to_the_analysis_width(cut_film_h264: FilmTruth) -> None:
     frame = _first_frame(cut_film_h264.path, width=160)
     assert frame.rgb.shape == (90, 160, 3) and frame.rgb.dtype == np.uint8
