@@ -8,7 +8,7 @@ Methods, in this order (decode-only and scenepal analyze one after the other):
 
     decode       PyAV decode-only (thread_type AUTO, frames discarded): the reference
     analyze      scenepal.analyze(film) + scenepal.write_outputs(...) to a temporary folder
-    decode6      PyAV decode-only with scenepal's frame-thread count (6 on 2 cores): the floor
+    decode_threads  PyAV decode-only with scenepal's frame-thread count (6 on 2 cores)
     ffmpeg       ffmpeg -v error -threads 0 -i FILM -f null -   (when an ffmpeg binary exists)
     scenedetect  scenedetect.detect(film, ContentDetector())   (PySceneDetect's OpenCV path)
     seed         scenedetect.detect, re-open with cv2.VideoCapture, seek to each scene's middle
@@ -42,12 +42,12 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 FILMS = ROOT / "bench" / "films"
-ORDER = ("decode", "analyze", "decode6", "ffmpeg", "scenedetect", "seed", "preview")
+ORDER = ("decode", "analyze", "decode_threads", "ffmpeg", "scenedetect", "seed", "preview")
 EXTRAS = ("kmeans", "closeness")
 LABELS = {
     "decode": "PyAV decode-only (threads AUTO)",
     "analyze": "scenepal analyze (all outputs)",
-    "decode6": "PyAV decode-only, as many frame threads as scenepal",
+    "decode_threads": "PyAV decode-only, as many frame threads as scenepal",
     "ffmpeg": "FFmpeg CLI decode-only (-threads 0)",
     "scenedetect": "scenedetect.detect (ContentDetector)",
     "seed": "seed method (detect + middle frames @256 px + KMeans RGB)",

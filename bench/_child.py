@@ -358,7 +358,7 @@ def closeness(full_dir: str, preview_dir: str) -> dict[str, float]:
 STEPS: dict[str, Callable[..., dict[str, Any]]] = {
     "info": info,
     "decode": decode,
-    "decode6": decode_as_scenepal,
+    "decode_threads": decode_as_scenepal,
     "scenedetect": scenedetect_detect,
     "seed": seed_method,
     "analyze": analyze,

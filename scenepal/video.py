@@ -10,7 +10,6 @@ by the usual rules, and reported as guessed) and passed to swscale explicitly. S
 from __future__ import annotations
 
 import os
-import queue
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -508,11 +507,10 @@ def _luma_profiles(
         y = y.reshape(plane.height, stride)[:, : plane.width]
     else:
         y = np.asarray(scaler.reformat(frame, format="gray").to_ndarray())
-    # OpenCV's SIMD reductions over the whole plane: exact means, about 4x faster than
-    # numpy on a strided subsample.
+    # OpenCV's SIMD reductions: exact means, about 4x faster than numpy on a strided subsample.
     rows = cv2.reduce(y, 1, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel()
-    # Column means from every 4th row: a bar is the same all the way down, and reading a
-    # quarter of the plane instead of all of it again halves this function's memory traffic.
+    # Column means from every 4th row: a bar is the same all the way down, and a quarter of
+    # the plane instead of a second full pass over it is 1.25 plane reads a frame, not 2.
     cols = cv2.reduce(y[::COLUMN_ROW_STEP], 0, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel()
     black = plan.luma_black if plan.luma_plane else 0.0
     span = plan.luma_span if plan.luma_plane else 255.0
@@ -542,8 +540,6 @@ class VideoReader:
         gaps: (start, end) film times, in seconds, of stretches lost to damaged packets.
     """
 
-    _DONE = object()
-
     def __init__(
         self,
         path: Path,
@@ -565,7 +561,6 @@ class VideoReader:
         stream.thread_type = "AUTO"
         stream.thread_count = threads or default_decoder_threads()
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         # The first frame is decoded here, in the caller's thread: it carries the rotation and
         # interlacing that the container does not, and it proves the file decodes at all.
         tags = _color_tags(stream.codec_context)
@@ -665,57 +660,26 @@ class VideoReader:
             index += 1
             yield item
 
-    def _produce(self, out: queue.Queue[Any]) -> None:
-        """Run :meth:`_iter_frames` in a background thread, handing frames over ``out``."""
-        try:
-            for item in self._iter_frames():
-                while not self._stop.is_set():
-                    try:
-                        out.put(item, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if self._stop.is_set():
-                    return
-            out.put(self._DONE)
-        except BaseException as exc:  # handed to the consumer, raised there
-            out.put(exc)
+    def frames(self) -> Iterator[Frame]:
+        """Yield every decodable frame in presentation order, decoded in the caller's thread.
 
-    def frames(self, *, prefetch: int = 0) -> Iterator[Frame]:
-        """Yield every decodable frame in presentation order.
-
-        With ``prefetch=0`` (the default) frames are decoded and converted in the caller's
-        thread: FFmpeg's own frame threads already decode several frames ahead, and a second
-        Python thread only adds GIL hand-offs (measured slower, see bench/). With
-        ``prefetch=N`` decoding runs in a background thread, N frames ahead.
+        FFmpeg's own frame threads decode several frames ahead while the caller works on one;
+        a Python producer thread in front of them (the earlier design) only added GIL
+        hand-offs between two Python threads.
         """
-        if prefetch <= 0:
-            frames = self._iter_frames()
-            # Checked before each frame: decoding on after close() would touch a freed
-            # container (a segfault in FFmpeg, not an exception).
-            while not self._stop.is_set():
-                try:
-                    item = next(frames)
-                except StopIteration:
-                    return
-                yield item
-            return
-        out: queue.Queue[Any] = queue.Queue(maxsize=prefetch)
-        self._thread = threading.Thread(target=self._produce, args=(out,), daemon=True)
-        self._thread.start()
-        while True:
-            item = out.get()
-            if item is self._DONE:
+        frames = self._iter_frames()
+        # Checked before each frame: decoding on after close() would touch a freed container
+        # (a segfault in FFmpeg, not an exception).
+        while not self._stop.is_set():
+            try:
+                item = next(frames)
+            except StopIteration:
                 return
-            if isinstance(item, BaseException):
-                raise item
             yield item
 
     def close(self) -> None:
         """Stop decoding and release the file."""
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
         self._container.close()
 
 
