@@ -4,8 +4,8 @@ FFmpeg's frame threads already keep both cores busy. The pools that OpenCV and O
 for the small per-frame and per-scene operations only add hand-offs, and idle pool workers spin
 in ``sched_yield``: measured on 2 cores in a 4-minute 1080p analysis, an OpenCV worker thread
 used 1.4 CPU-seconds (``/proc`` per-thread times) and ``sched_yield`` about 1.2 more (``perf``),
-time taken straight from the decoder. scikit-learn's OpenMP pool is limited separately, around each fit
-(``scenepal.palette``), because it is loaded only with scikit-learn.
+time taken straight from the decoder. scikit-learn's OpenMP pool is limited separately, around
+each fit (``scenepal.palette``), because it is loaded only with scikit-learn.
 """
 
 from __future__ import annotations
