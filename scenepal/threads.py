@@ -20,7 +20,8 @@ from threadpoolctl import threadpool_limits
 @contextmanager
 def single_threaded_helpers() -> Iterator[None]:
     """Run the block with OpenCV and every loaded BLAS/OpenMP pool at one thread; the previous
-    settings come back afterwards.
+    settings come back afterwards. The settings are the whole process's: analyses run at the
+    same time in one process share them, and the last to finish restores them.
 
     >>> before = cv2.getNumThreads()
     >>> with single_threaded_helpers():
