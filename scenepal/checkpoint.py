@@ -9,6 +9,7 @@ make it stale, and it is ignored. Written atomically (temporary name, then renam
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -18,8 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from scenepal.export import palette_from_list, palette_to_list
-from scenepal.models import Scene, SceneResult
+from scenepal.export import palette_from_list, palette_to_list, stats_from_dict, stats_to_dict
+from scenepal.models import ColorStats, Scene, SceneResult
+from scenepal.stats import histograms_from_text, histograms_to_text
 
 CHECKPOINT_NAME = ".scenepal-checkpoint.json"
 CHECKPOINT_FORMAT = 1
@@ -79,7 +81,27 @@ def _result_to_dict(r: SceneResult) -> dict[str, Any]:
         "black": r.black,
         "sampled_frames": r.sampled_frames,
         "sampled_pixels": r.sampled_pixels,
+        "stats": _stats_to_dict(r.stats),
     }
+
+
+def _stats_to_dict(s: ColorStats | None) -> dict[str, Any] | None:
+    """A scene's statistics with their histograms, which the film's statistics are built from."""
+    if s is None:
+        return None
+    doc = stats_to_dict(s)
+    if s.histograms is not None:
+        doc["histograms_npz"] = histograms_to_text(s.histograms)
+    return doc
+
+
+def _stats_from_dict(d: dict[str, Any] | None) -> ColorStats | None:
+    if d is None:
+        return None
+    s = stats_from_dict(d)
+    if "histograms_npz" not in d:
+        return s
+    return dataclasses.replace(s, histograms=histograms_from_text(d["histograms_npz"]))
 
 
 def _result_from_dict(d: dict[str, Any]) -> SceneResult:
@@ -92,6 +114,7 @@ def _result_from_dict(d: dict[str, Any]) -> SceneResult:
         black=bool(d["black"]),
         sampled_frames=int(d["sampled_frames"]),
         sampled_pixels=int(d["sampled_pixels"]),
+        stats=_stats_from_dict(d["stats"]),
     )
 
 
