@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pytest
+from films import FilmTruth
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from scenepal import color
+from scenepal.models import Analysis
 from scenepal.stats import (
     DENSITY_BINS,
     cct_duv,
@@ -278,3 +281,18 @@ def test_film_invariants(scenes: list[np.ndarray], data: st.DataObject) -> None:
     assert min(means) - 1e-3 <= f.lightness.mean <= max(means) + 1e-3
     assert f.histograms is not None
     assert f.histograms.ab.sum() == pytest.approx(1.0) or f.histograms.ab.sum() == 0.0
+
+
+def test_an_analysed_film_carries_statistics(
+    cut_film_ffv1: FilmTruth, analyzed: Callable[..., Analysis]
+) -> None:
+    analysis = analyzed(cut_film_ffv1.path)
+    grey = analysis.scenes[2].stats  # the flat (90, 90, 90) shot
+    assert grey is not None
+    assert grey.lightness.p50 == pytest.approx(float(lab_of((90, 90, 90))[0]), abs=1.0)
+    assert grey.chroma.p95 < 2.0
+    assert grey.pixels == analysis.scenes[2].sampled_pixels
+    film = analysis.stats
+    assert film is not None
+    assert film.pixels == sum(r.stats.pixels for r in analysis.scenes if r.stats)
+    assert min(r.stats.lightness.p5 for r in analysis.scenes if r.stats) - 0.25 <= film.lightness.p5
