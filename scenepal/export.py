@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from scenepal._callable import make_callable
 from scenepal.config import AnalysisConfig
 from scenepal.errors import AnalysisFileError, ConfigError
 from scenepal.models import (
@@ -278,3 +279,31 @@ def load_analysis(path: str | os.PathLike[str]) -> Analysis:
     except json.JSONDecodeError as exc:
         raise AnalysisFileError(f"{p} is not valid JSON (line {exc.lineno})") from exc
     return analysis_from_dict(doc)
+
+
+# --- scenepal.export(...): palette files (scenepal.palettes), called through this module ---
+
+
+def export_palette(
+    analysis: Analysis | str | os.PathLike[str],
+    fmt: str = "ase",
+    *,
+    scene: int | None = None,
+    all_scenes: bool = False,
+    output: str | os.PathLike[str] | None = None,
+) -> bytes:
+    """A palette file (``scenepal.export(...)``): see :func:`scenepal.palettes.export_palette`.
+
+    With ``output``, the file is also written there (atomically).
+    """
+    from scenepal.palettes import export_palette as palette_file
+
+    data = palette_file(analysis, fmt, scene=scene, all_scenes=all_scenes)
+    if output is not None:
+        from scenepal.outputs import write_file
+
+        write_file(output, data)
+    return data
+
+
+make_callable(__name__, export_palette)
