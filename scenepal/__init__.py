@@ -34,8 +34,8 @@ if TYPE_CHECKING:
     from scenepal.models import (
         Analysis,
         ColorInfo,
-        Crop,
         Palette,
+        Rect,
         Scene,
         SceneResult,
         Swatch,
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     )
     from scenepal.outputs import write_outputs
     from scenepal.pipeline import Progress, analyze
-    from scenepal.video import probe
+    from scenepal.probing import probe
 
 _HOMES = {
     "AnalysisConfig": "scenepal.config",
@@ -59,7 +59,7 @@ _HOMES = {
     "load_analysis": "scenepal.export",
     "Analysis": "scenepal.models",
     "ColorInfo": "scenepal.models",
-    "Crop": "scenepal.models",
+    "Rect": "scenepal.models",
     "Palette": "scenepal.models",
     "Scene": "scenepal.models",
     "SceneResult": "scenepal.models",
@@ -68,7 +68,7 @@ _HOMES = {
     "write_outputs": "scenepal.outputs",
     "Progress": "scenepal.pipeline",
     "analyze": "scenepal.pipeline",
-    "probe": "scenepal.video",
+    "probe": "scenepal.probing",
 }
 
 
@@ -97,12 +97,12 @@ __all__ = [
     "AnalysisFileError",
     "ColorInfo",
     "ConfigError",
-    "Crop",
     "HdrRefusedError",
     "InputNotFoundError",
     "OutputError",
     "Palette",
     "Progress",
+    "Rect",
     "Scene",
     "SceneResult",
     "ScenepalError",

@@ -21,8 +21,8 @@ from scenepal.models import (
     SCHEMA_VERSION,
     Analysis,
     ColorInfo,
-    Crop,
     Palette,
+    Rect,
     Scene,
     SceneResult,
     Swatch,
@@ -76,7 +76,7 @@ def analysis_to_dict(a: Analysis) -> dict[str, Any]:
             "fps": v.fps,
             "frame_count": a.frame_count,
             "duration_s": a.duration_s,
-            "container_frame_count": v.frame_count,
+            "container_frame_count": v.container_frame_count,
             "container_duration_s": v.duration_s,
             "codec": v.codec,
             "rotation": v.rotation,
@@ -213,14 +213,14 @@ def analysis_from_dict(doc: dict[str, Any]) -> Analysis:
             width=int(v["width"]),
             height=int(v["height"]),
             fps=float(v["fps"]),
-            frame_count=v.get("container_frame_count"),
+            container_frame_count=v.get("container_frame_count"),
             duration_s=v.get("container_duration_s"),
             codec=v.get("codec", ""),
             rotation=int(v.get("rotation", 0)),
             interlaced=bool(v.get("interlaced", False)),
             color=color,
         )
-        crop = None if v.get("crop") is None else Crop(**{k: int(x) for k, x in v["crop"].items()})
+        crop = None if v.get("crop") is None else Rect(**{k: int(x) for k, x in v["crop"].items()})
         scenes = tuple(
             SceneResult(
                 scene=Scene(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from scenepal.models import Crop, Frame, Scene
+from scenepal.models import Frame, Rect, Scene
 
 FADE_FRACTION = 0.9
 """At either end of a scene, frames darker than this fraction of the scene's median brightness
@@ -91,7 +91,7 @@ class BarTracker:
             return None
         return _box(self._rows, self._cols, self.black_level)
 
-    def crop(self) -> Crop | None:
+    def crop(self) -> Rect | None:
         """The crop to report: None when no bar is at least :data:`MIN_BAR_PX` thick."""
         box = self.box()
         if box is None:
@@ -99,7 +99,7 @@ class BarTracker:
         bars = (box.top, self.height - box.bottom, box.left, self.width - box.right)
         if max(bars) < MIN_BAR_PX:
             return None
-        return Crop(box.left, box.top, box.right - box.left, box.bottom - box.top)
+        return Rect.from_edges(left=box.left, top=box.top, right=box.right, bottom=box.bottom)
 
 
 def _box(rows: NDArray[np.float32], cols: NDArray[np.float32], level: float) -> Box | None:
