@@ -8,7 +8,6 @@ stdout and nothing else does.
 
 from __future__ import annotations
 
-import signal
 import sys
 import time
 import traceback
@@ -31,6 +30,7 @@ from rich.progress import (
 from rich.text import Text
 
 from scenepal import checkpoint, palettes, pipeline
+from scenepal._entry import EXIT_INTERRUPTED, sigterm_as_interrupt
 from scenepal._version import __version__
 from scenepal.config import COLOR_SPACES, HDR_MODES, AnalysisConfig
 from scenepal.errors import (
@@ -58,7 +58,6 @@ EXIT_PARTIAL = 3
 EXIT_DATAERR = 65
 EXIT_NOINPUT = 66
 EXIT_CANTCREAT = 73
-EXIT_INTERRUPTED = 130
 
 _EXIT_CODES_HELP = (
     "Exit codes: 0 success, 2 usage error, 3 partial result (the file ends early; see coverage "
@@ -93,24 +92,6 @@ def _code_for(exc: ScenepalError) -> int:
     if isinstance(exc, ConfigError):
         return EXIT_USAGE
     return EXIT_UNEXPECTED
-
-
-@contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    """SIGTERM ends a run like Ctrl-C: cleanly, without partial outputs."""
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
-    except ValueError:  # not the main thread (e.g. called from a test runner's thread)
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 @contextmanager
@@ -259,7 +240,7 @@ def analyze(
 
     Writes analysis.json, barcode.png, palettes.png and scenes.csv to the output folder.
     """
-    with _errors(debug), _terminate_as_interrupt():
+    with _errors(debug), sigterm_as_interrupt():
         config = AnalysisConfig(
             colors=colors,
             detector=detector,

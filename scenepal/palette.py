@@ -12,18 +12,13 @@ import warnings
 
 import numpy as np
 from numpy.typing import NDArray
-from threadpoolctl import ThreadpoolController
 
 from scenepal import color
 from scenepal.models import Palette, Swatch
+from scenepal.threads import single_threaded_pools
 
 MERGE_DELTA_E = 2.5
 """Swatches closer than this CIEDE2000 distance are one colour and are merged."""
-
-_THREADPOOLS: list[ThreadpoolController] = []
-"""Clustering runs on one thread: its OpenMP workers would spin against the decoder's threads
-(measured: 36 ms a scene alone, 129 ms with two threads, ~500 ms while decoding). The
-controller is made once scikit-learn is imported: it only sees libraries already loaded."""
 
 _SRGB_TO_LINEAR_LUT = color.srgb_to_linear(np.arange(256) / 255.0)
 
@@ -111,9 +106,6 @@ def _cluster(
     # --version and every bad-input message would otherwise pay.
     from sklearn.cluster import MiniBatchKMeans
 
-    if not _THREADPOOLS:
-        _THREADPOOLS.append(ThreadpoolController())
-
     model = MiniBatchKMeans(
         n_clusters=k,
         random_state=seed,
@@ -122,7 +114,7 @@ def _cluster(
         max_no_improvement=5,
         reassignment_ratio=0.0,
     )
-    with warnings.catch_warnings(), _THREADPOOLS[0].limit(limits=1):
+    with warnings.catch_warnings(), single_threaded_pools():  # see scenepal.threads
         # Fewer distinct points than clusters is handled by the caller; this warning is noise.
         warnings.simplefilter("ignore", category=UserWarning)
         labels = model.fit_predict(points, sample_weight=weights)
