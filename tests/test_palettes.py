@@ -10,8 +10,8 @@ token, Procreate's Swatches.json).
 from __future__ import annotations
 
 import colorsys
-import dataclasses
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -166,7 +166,7 @@ def read_tokens(data: bytes) -> Read:
             assert len(comps) == 3 and all(0 <= c <= 1 for c in comps)
             rgb = (round(comps[0] * 255), round(comps[1] * 255), round(comps[2] * 255))
             assert re.fullmatch(r"#[0-9a-f]{6}", value["hex"])
-            assert value["hex"] == "#%02x%02x%02x" % rgb
+            assert value["hex"] == "#{:02x}{:02x}{:02x}".format(*rgb)
             colors.append((token["$description"], rgb))
         groups.append((group["$description"], colors))
     return groups
@@ -179,7 +179,7 @@ def read_csv(data: bytes) -> Read:
         if not groups or groups[-1][0] != row["group"]:
             groups.append((row["group"], []))
         rgb = (int(row["r"]), int(row["g"]), int(row["b"]))
-        assert row["hex"] == "#%02x%02x%02x" % rgb
+        assert row["hex"] == "#{:02x}{:02x}{:02x}".format(*rgb)
         groups[-1][1].append((row["name"], rgb))
     return groups
 
