@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from scenepal import stats
+from scenepal._callable import make_callable
 from scenepal.config import AnalysisConfig
 from scenepal.errors import AnalysisFileError, ConfigError
 from scenepal.models import (
@@ -452,3 +453,31 @@ def stats_from_dict(d: dict[str, Any]) -> ColorStats:
         pixels=int(d["pixels"]),
         histograms=histograms,
     )
+
+
+# --- scenepal.export(...): palette files (scenepal.palettes), called through this module ---
+
+
+def export_palette(
+    analysis: Analysis | str | os.PathLike[str],
+    fmt: str = "ase",
+    *,
+    scene: int | None = None,
+    all_scenes: bool = False,
+    output: str | os.PathLike[str] | None = None,
+) -> bytes:
+    """A palette file (``scenepal.export(...)``): see :func:`scenepal.palettes.export_palette`.
+
+    With ``output``, the file is also written there (atomically).
+    """
+    from scenepal.palettes import export_palette as palette_file
+
+    data = palette_file(analysis, fmt, scene=scene, all_scenes=all_scenes)
+    if output is not None:
+        from scenepal.outputs import write_file
+
+        write_file(output, data)
+    return data
+
+
+make_callable(__name__, export_palette)
