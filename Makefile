@@ -7,7 +7,7 @@ SAMPLE := samples/sample.mp4
 
 export MPLBACKEND := Agg
 
-.PHONY: help install demo test test-fast lint format bench clean
+.PHONY: help install demo test test-fast lint format bench clean browser
 
 help:
 	@echo "make demo   - set up, make the sample film, analyse it, show where the outputs are"
@@ -36,7 +36,19 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check scenepal tests samples bench
 	$(BIN)/mypy
 
-test: lint
+# Chromium for the report's browser test: Debian's package, installed when missing (CI runs
+# as root from a clean checkout); quick when it is already there.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing chromium (apt) for the report's browser test"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium is missing and only root can install it (apt-get install chromium):" \
+	         "the report's browser test will be skipped"; \
+	  fi; }
+
+test: lint browser
 	$(BIN)/python -m pytest -n 2
 
 test-fast: $(STAMP)

@@ -8,6 +8,7 @@ stdout and nothing else does.
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 import traceback
@@ -32,6 +33,7 @@ from rich.text import Text
 from scenepal import checkpoint, palettes, pipeline
 from scenepal._entry import EXIT_INTERRUPTED, sigterm_as_interrupt
 from scenepal._version import __version__
+from scenepal.compare import compare, comparison_csv, comparison_to_dict, describe
 from scenepal.config import COLOR_SPACES, HDR_MODES, AnalysisConfig
 from scenepal.errors import (
     AnalysisFileError,
@@ -46,9 +48,13 @@ from scenepal.models import Analysis
 from scenepal.outputs import (
     check_output_folder,
     default_output_folder,
+    figure_png,
+    report_page,
     write_file,
     write_outputs,
 )
+from scenepal.render.comparison import comparison_figure
+from scenepal.render.plots import plot
 from scenepal.scenes import DETECTORS
 
 EXIT_OK = 0
@@ -234,11 +240,15 @@ def analyze(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")
     ] = False,
+    no_report: Annotated[
+        bool, typer.Option("--no-report", help="Do not write report.html.")
+    ] = False,
     debug: Annotated[bool, typer.Option(help="Show tracebacks of unexpected errors.")] = False,
 ) -> None:
     """Find the scenes of VIDEO and their palettes; write the outputs.
 
-    Writes analysis.json, barcode.png, palettes.png and scenes.csv to the output folder.
+    Writes analysis.json, barcode.png, palettes.png, scenes.csv, the statistics plots
+    (timeline.png, huewheel.png, vectorscope.png) and report.html to the output folder.
     """
     with _errors(debug), sigterm_as_interrupt():
         config = AnalysisConfig(
@@ -270,7 +280,7 @@ def analyze(
                 checkpoint_dir=folder,
                 on_resume=resumed,
             )
-        written = write_outputs(analysis, folder)
+        written = write_outputs(analysis, folder, report=not no_report)
         checkpoint.remove(folder)
         _report(analysis, written, time.perf_counter() - start, quiet)
         if json_out:
@@ -289,13 +299,17 @@ def render(
         Path | None,
         typer.Option("--output", "-o", help="Output folder (default: the analysis's folder)."),
     ] = None,
+    no_report: Annotated[
+        bool, typer.Option("--no-report", help="Do not write report.html.")
+    ] = False,
     debug: Annotated[bool, typer.Option(help="Show tracebacks of unexpected errors.")] = False,
 ) -> None:
-    """Redraw barcode.png, palettes.png and scenes.csv from an analysis.json, without decoding."""
+    """Redraw the pictures, plots, report and scenes.csv from an analysis.json, without
+    decoding."""
     with _errors(debug):
         analysis = load_analysis(analysis_file)
         folder = output or (analysis_file if analysis_file.is_dir() else analysis_file.parent)
-        written = write_outputs(analysis, check_output_folder(folder))
+        written = write_outputs(analysis, check_output_folder(folder), report=not no_report)
         _err.print(f"wrote {folder}/: {', '.join(p.name for p in written)}", markup=False)
 
 
@@ -354,6 +368,93 @@ def export_palette(
         )
         write_file(target, data)
         _err.print(f"wrote {target}", markup=False)
+
+
+# --- statistics: `scenepal plot`, `scenepal report`, `scenepal compare` (issue 12) ---
+
+
+def _folder_of(analysis_file: Path) -> Path:
+    return analysis_file if analysis_file.is_dir() else analysis_file.parent
+
+
+@app.command("plot", epilog=_EXIT_CODES_HELP)
+def plot_command(
+    name: Annotated[str, typer.Argument(help="timeline, huewheel or vectorscope.")],
+    analysis_file: Annotated[
+        Path, typer.Argument(help="An analysis.json, or the folder holding it.")
+    ],
+    scene: Annotated[
+        int | None,
+        typer.Option(min=1, help="One scene's hue wheel (scenes numbered from 1)."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="The PNG to write (default: NAME[-scene-N].png beside it)."
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option(help="Show tracebacks of unexpected errors.")] = False,
+) -> None:
+    """Draw one statistics plot of an analysis (the film's, or one scene's hue wheel)."""
+    with _errors(debug):
+        analysis = load_analysis(analysis_file)
+        figure = plot(name, analysis, scene=None if scene is None else scene - 1)
+        suffix = "" if scene is None else f"-scene-{scene}"
+        target = output or _folder_of(analysis_file) / f"{name}{suffix}.png"
+        write_file(target, figure_png(figure, analysis.scenepal_version))
+        _err.print(f"wrote {target}", markup=False)
+
+
+@app.command("report", epilog=_EXIT_CODES_HELP)
+def report_command(
+    analysis_file: Annotated[
+        Path, typer.Argument(help="An analysis.json, or the folder holding it.")
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="The page to write (default: report.html beside it)."),
+    ] = None,
+    debug: Annotated[bool, typer.Option(help="Show tracebacks of unexpected errors.")] = False,
+) -> None:
+    """Write report.html, one self-contained page about an analysis (no decoding)."""
+    with _errors(debug):
+        analysis = load_analysis(analysis_file)
+        page = report_page(analysis)
+        target = output or _folder_of(analysis_file) / "report.html"
+        write_file(target, page)
+        _err.print(f"wrote {target}", markup=False)
+
+
+@app.command("compare", epilog=_EXIT_CODES_HELP)
+def compare_command(
+    a_file: Annotated[Path, typer.Argument(help="Analysis A (the reference).")],
+    b_file: Annotated[Path, typer.Argument(help="Analysis B, compared with A.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder for compare.json, .csv and .png.")
+    ] = Path("compare"),
+    offset: Annotated[
+        float | None,
+        typer.Option(help="B time minus A time in seconds, when known (default: found)."),
+    ] = None,
+    debug: Annotated[bool, typer.Option(help="Show tracebacks of unexpected errors.")] = False,
+) -> None:
+    """Align two analyses of one film (two grades, two transfers) and write how B differs
+    from A: compare.json, compare.csv and compare.png."""
+    with _errors(debug):
+        a, b = load_analysis(a_file), load_analysis(b_file)
+        result = compare(a, b, offset_s=offset)
+        folder = check_output_folder(output)
+        folder.mkdir(parents=True, exist_ok=True)
+        version = a.scenepal_version
+        files = {
+            "compare.json": (json.dumps(comparison_to_dict(result), indent=2) + "\n").encode(),
+            "compare.csv": comparison_csv(result).encode(),
+            "compare.png": figure_png(comparison_figure(a, b, result), version),
+        }
+        for name, data in files.items():
+            write_file(folder / name, data)
+        _err.print(describe(result), markup=False)
+        _err.print(f"wrote {folder}/: {', '.join(files)}", markup=False)
 
 
 def run() -> None:

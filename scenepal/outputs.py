@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 
 import matplotlib as mpl
@@ -22,7 +23,9 @@ from scenepal.errors import OutputError
 from scenepal.export import analysis_to_json, scenes_csv
 from scenepal.models import Analysis
 from scenepal.render.barcode import barcode
+from scenepal.render.plots import PLOTS
 from scenepal.render.sheet import page_names, sheets
+from scenepal.report import report_html
 
 
 def default_output_folder(video: str | os.PathLike[str]) -> Path:
@@ -82,8 +85,8 @@ def _figure_png(fig: Figure, version: str) -> bytes:
     return buf.getvalue()
 
 
-def render_files(analysis: Analysis) -> dict[str, bytes]:
-    """Every output file's name and bytes."""
+def render_files(analysis: Analysis, *, report: bool = True) -> dict[str, bytes]:
+    """Every output file's name and bytes (``report``: with report.html)."""
     version = analysis.scenepal_version
     files = {
         "analysis.json": analysis_to_json(analysis).encode("utf-8"),
@@ -93,6 +96,7 @@ def render_files(analysis: Analysis) -> dict[str, bytes]:
     pages = sheets(analysis)
     for name, fig in zip(page_names(len(pages)), pages, strict=True):
         files[name] = _figure_png(fig, version)
+    files.update(stats_files(analysis, files, report=report))
     return files
 
 
@@ -124,14 +128,17 @@ def write_file(path: str | os.PathLike[str], data: bytes) -> Path:
     return target
 
 
-def write_outputs(analysis: Analysis, folder: str | os.PathLike[str]) -> list[Path]:
+def write_outputs(
+    analysis: Analysis, folder: str | os.PathLike[str], *, report: bool = True
+) -> list[Path]:
     """Write every output of ``analysis`` into ``folder`` atomically; return the paths written.
+    ``report`` writes report.html too.
 
     Raises:
         OutputError: the folder cannot be written (permission, not a folder, disk full).
     """
     target = check_output_folder(folder)
-    files = render_files(analysis)
+    files = render_files(analysis, report=report)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
@@ -149,8 +156,8 @@ def write_outputs(analysis: Analysis, folder: str | os.PathLike[str]) -> list[Pa
         else:
             for name in files:
                 os.replace(tmp / name, target / name)
-            for stale in target.glob("palettes-*.png"):
-                if stale.name not in files:
+            for stale in [*target.glob("palettes-*.png"), *(target / n for n in STATS_FILES)]:
+                if stale.name not in files and stale.is_file():
                     stale.unlink()
             tmp.rmdir()
     except OSError as exc:
@@ -160,3 +167,36 @@ def write_outputs(analysis: Analysis, folder: str | os.PathLike[str]) -> list[Pa
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return [target / name for name in files]
+
+
+# --- Statistics plots and report.html (issue 12) ---
+
+STATS_FILES = ("timeline.png", "huewheel.png", "vectorscope.png", "report.html")
+"""Files of the statistics: the plots (when the analysis has statistics) and the report."""
+
+
+def stats_files(
+    analysis: Analysis, images: Mapping[str, bytes], *, report: bool = True
+) -> dict[str, bytes]:
+    """The statistics plots (for an analysis with statistics) and, with ``report``, the report
+    page, which inlines them and ``images["barcode.png"]`` when given."""
+    version = analysis.scenepal_version
+    files: dict[str, bytes] = {}
+    if analysis.stats is not None:
+        for name, draw in PLOTS.items():
+            files[f"{name}.png"] = _figure_png(draw(analysis), version)
+    if report:
+        page = report_html(analysis, {**images, **files})
+        files["report.html"] = page.encode("utf-8")
+    return files
+
+
+def report_page(analysis: Analysis) -> bytes:
+    """report.html on its own: the barcode and plots it inlines are drawn for it."""
+    images = {"barcode.png": _png(Image.fromarray(barcode(analysis)), analysis.scenepal_version)}
+    return stats_files(analysis, images, report=True)["report.html"]
+
+
+def figure_png(fig: Figure, version: str) -> bytes:
+    """A figure as PNG bytes, drawn as the output folder's pictures are."""
+    return _figure_png(fig, version)

@@ -45,7 +45,11 @@ from typer.testing import CliRunner
 from scenepal.cli import app
 
 SCENEPAL = Path(sys.executable).with_name("scenepal")
-OUTPUTS = ["analysis.json", "barcode.png", "palettes.png", "scenes.csv"]
+OUTPUTS = [
+    "analysis.json", "barcode.png", "huewheel.png", "palettes.png", "report.html", "scenes.csv",
+    "timeline.png", "vectorscope.png",
+]  # fmt: skip
+PLOTS = {"huewheel.png", "timeline.png", "vectorscope.png"}  # only with statistics
 # A resumable run may leave its checkpoint in the output folder (scenepal/checkpoint.py).
 CHECKPOINT = ".scenepal-checkpoint.json"
 
@@ -118,7 +122,8 @@ def succeeds(
     assert result.code in codes, result.stderr
     assert_only_warnings(result.stderr)
     doc: dict[str, Any] = json.loads(result.stdout)
-    assert sorted(p.name for p in out.iterdir()) == OUTPUTS
+    expected = OUTPUTS if doc["stats"] is not None else [n for n in OUTPUTS if n not in PLOTS]
+    assert sorted(p.name for p in out.iterdir()) == expected
     assert json.loads((out / "analysis.json").read_text(encoding="utf-8")) == doc
     assert temp_leftovers(film.parent) == []
     return result, doc

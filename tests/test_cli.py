@@ -38,7 +38,10 @@ def test_analyze_writes_the_four_outputs(cut_film_h264: FilmTruth, tmp_path: Pat
     assert code == 0, stderr
     assert stdout == ""
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["analysis.json", "barcode.png", "palettes.png", "scenes.csv"]
+    assert names == [
+        "analysis.json", "barcode.png", "huewheel.png", "palettes.png", "report.html",
+        "scenes.csv", "timeline.png", "vectorscope.png",
+    ]  # fmt: skip
     assert "6 scenes" not in stderr and "5 scenes" in stderr
 
 
