@@ -20,14 +20,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from scenepal.export import palette_from_list, palette_to_list
-from scenepal.models import Scene, SceneResult
+from scenepal.export import scene_result_from_dict, scene_result_to_dict
+from scenepal.models import SceneResult
 
 if TYPE_CHECKING:
     from scenepal.sampling import BarTracker
 
 CHECKPOINT_NAME = ".scenepal-checkpoint.json"
-CHECKPOINT_FORMAT = 1
+CHECKPOINT_FORMAT = 2
+"""Version of the checkpoint file; a checkpoint of another version is not used."""
 _EDGE_BYTES = 64 * 1024
 
 EVERY_S = float(os.environ.get("SCENEPAL_CHECKPOINT_EVERY_S", "10"))
@@ -78,31 +79,6 @@ def checkpoint_key(identity: str, settings: dict[str, Any], version: str) -> str
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def _result_to_dict(r: SceneResult) -> dict[str, Any]:
-    s = r.scene
-    return {
-        "scene": [s.index, s.start_frame, s.end_frame, s.start_s, s.end_s],
-        "palette": palette_to_list(r.palette),
-        "mean_rgb": list(r.mean_rgb),
-        "black": r.black,
-        "sampled_frames": r.sampled_frames,
-        "sampled_pixels": r.sampled_pixels,
-    }
-
-
-def _result_from_dict(d: dict[str, Any]) -> SceneResult:
-    i, start, end, start_s, end_s = d["scene"]
-    r, g, b = d["mean_rgb"]
-    return SceneResult(
-        scene=Scene(int(i), int(start), int(end), float(start_s), float(end_s)),
-        palette=palette_from_list(d["palette"]),
-        mean_rgb=(int(r), int(g), int(b)),
-        black=bool(d["black"]),
-        sampled_frames=int(d["sampled_frames"]),
-        sampled_pixels=int(d["sampled_pixels"]),
-    )
-
-
 def save(folder: str | os.PathLike[str], checkpoint: Checkpoint) -> None:
     """Write ``checkpoint`` into ``folder`` (created if missing), atomically."""
     target = Path(folder)
@@ -110,7 +86,7 @@ def save(folder: str | os.PathLike[str], checkpoint: Checkpoint) -> None:
     doc = {
         "format": CHECKPOINT_FORMAT,
         "key": checkpoint.key,
-        "scenes": [_result_to_dict(r) for r in checkpoint.scenes],
+        "scenes": [scene_result_to_dict(r) for r in checkpoint.scenes],
         "next_frame": checkpoint.next_frame,
         "next_time_s": checkpoint.next_time_s,
         "bar_rows": checkpoint.bar_rows.tolist(),
@@ -135,7 +111,7 @@ def load(folder: str | os.PathLike[str], key: str) -> Checkpoint | None:
             return None
         return Checkpoint(
             key=key,
-            scenes=tuple(_result_from_dict(d) for d in doc["scenes"]),
+            scenes=tuple(scene_result_from_dict(d) for d in doc["scenes"]),
             next_frame=int(doc["next_frame"]),
             next_time_s=float(doc["next_time_s"]),
             bar_rows=np.asarray(doc["bar_rows"], dtype=np.float32),
