@@ -9,6 +9,7 @@ make it stale, and it is ignored. Written atomically (temporary name, then renam
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -22,6 +23,7 @@ import numpy as np
 
 from scenepal.export import scene_result_from_dict, scene_result_to_dict
 from scenepal.models import SceneResult
+from scenepal.stats import histograms_from_text, histograms_to_text
 
 if TYPE_CHECKING:
     from scenepal.sampling import BarTracker
@@ -79,6 +81,25 @@ def checkpoint_key(identity: str, settings: dict[str, Any], version: str) -> str
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+def _result_to_dict(r: SceneResult) -> dict[str, Any]:
+    """A scene's result as analysis.json holds it, plus its statistics' pixel histograms, which
+    the film's statistics are built from (analysis.json does not keep a scene's)."""
+    doc = scene_result_to_dict(r)
+    if r.stats is not None and r.stats.histograms is not None:
+        doc["stats"]["histograms_npz"] = histograms_to_text(r.stats.histograms)
+    return doc
+
+
+def _result_from_dict(d: dict[str, Any]) -> SceneResult:
+    if "stats" not in d:  # saved before statistics: the film's could not be made from it
+        raise KeyError("stats")
+    r = scene_result_from_dict(d)
+    if r.stats is None or "histograms_npz" not in d["stats"]:
+        return r
+    histograms = histograms_from_text(d["stats"]["histograms_npz"])
+    return dataclasses.replace(r, stats=dataclasses.replace(r.stats, histograms=histograms))
+
+
 def save(folder: str | os.PathLike[str], checkpoint: Checkpoint) -> None:
     """Write ``checkpoint`` into ``folder`` (created if missing), atomically."""
     target = Path(folder)
@@ -86,7 +107,7 @@ def save(folder: str | os.PathLike[str], checkpoint: Checkpoint) -> None:
     doc = {
         "format": CHECKPOINT_FORMAT,
         "key": checkpoint.key,
-        "scenes": [scene_result_to_dict(r) for r in checkpoint.scenes],
+        "scenes": [_result_to_dict(r) for r in checkpoint.scenes],
         "next_frame": checkpoint.next_frame,
         "next_time_s": checkpoint.next_time_s,
         "bar_rows": checkpoint.bar_rows.tolist(),
@@ -111,7 +132,7 @@ def load(folder: str | os.PathLike[str], key: str) -> Checkpoint | None:
             return None
         return Checkpoint(
             key=key,
-            scenes=tuple(scene_result_from_dict(d) for d in doc["scenes"]),
+            scenes=tuple(_result_from_dict(d) for d in doc["scenes"]),
             next_frame=int(doc["next_frame"]),
             next_time_s=float(doc["next_time_s"]),
             bar_rows=np.asarray(doc["bar_rows"], dtype=np.float32),

@@ -36,6 +36,7 @@ from scenepal.notes import analysis_warnings, coverage
 from scenepal.palette import extract_palette, film_palette, palette_from_colors
 from scenepal.sampling import SceneSample, SceneSampler
 from scenepal.scenes import SceneFinder, make_detector
+from scenepal.stats import film_stats, scene_stats
 from scenepal.threads import default_decoder_threads, single_threaded_helpers
 from scenepal.video import VideoReader, open_video
 
@@ -142,6 +143,9 @@ def analyze(
         coverage=ending.coverage,
         partial=ending.partial,
         gaps=ending.gaps,
+        stats=film_stats(
+            [r.stats for r in ending.results], [r.scene.duration_s for r in ending.results]
+        ),
     )
 
 
@@ -381,7 +385,13 @@ def _palette_of(sample: SceneSample, cfg: AnalysisConfig) -> SceneResult:
         sample.pixels, colors=cfg.colors, seed=sample.seed, color_space=cfg.color_space
     )
     return SceneResult(
-        sample.scene, palette, _mean_rgb(sample.pixels), False, sample.frames, len(sample.pixels)
+        sample.scene,
+        palette,
+        _mean_rgb(sample.pixels),
+        False,
+        sample.frames,
+        len(sample.pixels),
+        stats=scene_stats(sample.pixels),
     )
 
 
