@@ -21,15 +21,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from scenepal.export import palette_from_list, palette_to_list, stats_from_dict, stats_to_dict
-from scenepal.models import ColorStats, Scene, SceneResult
+from scenepal.export import scene_result_from_dict, scene_result_to_dict
+from scenepal.models import SceneResult
 from scenepal.stats import histograms_from_text, histograms_to_text
 
 if TYPE_CHECKING:
     from scenepal.sampling import BarTracker
 
 CHECKPOINT_NAME = ".scenepal-checkpoint.json"
-CHECKPOINT_FORMAT = 1
+CHECKPOINT_FORMAT = 2
+"""Version of the checkpoint file; a checkpoint of another version is not used."""
 _EDGE_BYTES = 64 * 1024
 
 EVERY_S = float(os.environ.get("SCENEPAL_CHECKPOINT_EVERY_S", "10"))
@@ -81,49 +82,22 @@ def checkpoint_key(identity: str, settings: dict[str, Any], version: str) -> str
 
 
 def _result_to_dict(r: SceneResult) -> dict[str, Any]:
-    s = r.scene
-    return {
-        "scene": [s.index, s.start_frame, s.end_frame, s.start_s, s.end_s],
-        "palette": palette_to_list(r.palette),
-        "mean_rgb": list(r.mean_rgb),
-        "black": r.black,
-        "sampled_frames": r.sampled_frames,
-        "sampled_pixels": r.sampled_pixels,
-        "stats": _stats_to_dict(r.stats),
-    }
-
-
-def _stats_to_dict(s: ColorStats | None) -> dict[str, Any] | None:
-    """A scene's statistics with their histograms, which the film's statistics are built from."""
-    if s is None:
-        return None
-    doc = stats_to_dict(s)
-    if s.histograms is not None:
-        doc["histograms_npz"] = histograms_to_text(s.histograms)
+    """A scene's result as analysis.json holds it, plus its statistics' pixel histograms, which
+    the film's statistics are built from (analysis.json does not keep a scene's)."""
+    doc = scene_result_to_dict(r)
+    if r.stats is not None and r.stats.histograms is not None:
+        doc["stats"]["histograms_npz"] = histograms_to_text(r.stats.histograms)
     return doc
 
 
-def _stats_from_dict(d: dict[str, Any] | None) -> ColorStats | None:
-    if d is None:
-        return None
-    s = stats_from_dict(d)
-    if "histograms_npz" not in d:
-        return s
-    return dataclasses.replace(s, histograms=histograms_from_text(d["histograms_npz"]))
-
-
 def _result_from_dict(d: dict[str, Any]) -> SceneResult:
-    i, start, end, start_s, end_s = d["scene"]
-    r, g, b = d["mean_rgb"]
-    return SceneResult(
-        scene=Scene(int(i), int(start), int(end), float(start_s), float(end_s)),
-        palette=palette_from_list(d["palette"]),
-        mean_rgb=(int(r), int(g), int(b)),
-        black=bool(d["black"]),
-        sampled_frames=int(d["sampled_frames"]),
-        sampled_pixels=int(d["sampled_pixels"]),
-        stats=_stats_from_dict(d["stats"]),
-    )
+    if "stats" not in d:  # saved before statistics: the film's could not be made from it
+        raise KeyError("stats")
+    r = scene_result_from_dict(d)
+    if r.stats is None or "histograms_npz" not in d["stats"]:
+        return r
+    histograms = histograms_from_text(d["stats"]["histograms_npz"])
+    return dataclasses.replace(r, stats=dataclasses.replace(r.stats, histograms=histograms))
 
 
 def save(folder: str | os.PathLike[str], checkpoint: Checkpoint) -> None:

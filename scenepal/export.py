@@ -1,16 +1,20 @@
 """analysis.json and scenes.csv: an Analysis to text and back.
 
-The JSON document is versioned (``schema_version``); :func:`load_analysis` reads any document of
-a version it knows and refuses others with a clear message. Serialisation is deterministic: the
-same analysis gives the same bytes.
+The JSON document is versioned ``"major.minor"`` (``schema_version``; the schema is
+``scenepal/schema/analysis.schema.json``). :func:`load_analysis` reads any document of its
+major version, newer minors included: it ignores fields and settings it does not know, and
+fills defaults only for the fields that older versions did not write. It refuses other majors
+with a clear message. Serialisation is deterministic: the same analysis gives the same bytes.
 """
 
 from __future__ import annotations
 
 import csv
+import importlib.resources
 import io
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +25,7 @@ from scenepal._callable import make_callable
 from scenepal.config import AnalysisConfig
 from scenepal.errors import AnalysisFileError, ConfigError
 from scenepal.models import (
+    SCHEMA_MAJOR,
     SCHEMA_VERSION,
     Analysis,
     ChromaStats,
@@ -41,6 +46,15 @@ from scenepal.models import (
     VideoInfo,
     WarmthStats,
 )
+
+
+def analysis_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of analysis.json, shipped with the package."""
+    text = (importlib.resources.files("scenepal") / "schema" / "analysis.schema.json").read_text(
+        encoding="utf-8"
+    )
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 def display_path(path: str) -> str:
@@ -75,12 +89,33 @@ def palette_to_list(p: Palette) -> list[dict[str, Any]]:
     return [_swatch_dict(s) for s in p.swatches]
 
 
+def scene_result_to_dict(r: SceneResult) -> dict[str, Any]:
+    """A scene's result as analysis.json (and the checkpoint) holds it."""
+    return {
+        "index": r.scene.index,
+        "start_frame": r.scene.start_frame,
+        "end_frame": r.scene.end_frame,
+        "start_s": r.scene.start_s,
+        "end_s": r.scene.end_s,
+        "black": r.black,
+        "mean_rgb": list(r.mean_rgb),
+        "sampled_frames": r.sampled_frames,
+        "sampled_pixels": r.sampled_pixels,
+        "palette": palette_to_list(r.palette),
+        "stats": None if r.stats is None else stats_to_dict(r.stats),
+    }
+
+
+def _rect_to_dict(r: Rect | None) -> dict[str, int] | None:
+    return None if r is None else {"x": r.x, "y": r.y, "width": r.width, "height": r.height}
+
+
 def analysis_to_dict(a: Analysis) -> dict[str, Any]:
-    """The analysis.json document as plain data."""
+    """The analysis.json document as plain data, at the current :data:`SCHEMA_VERSION`."""
     v = a.video
     c = v.color
     return {
-        "schema_version": a.schema_version,
+        "schema_version": SCHEMA_VERSION,
         "scenepal_version": a.scenepal_version,
         "video": {
             "path": display_path(v.path),
@@ -94,9 +129,7 @@ def analysis_to_dict(a: Analysis) -> dict[str, Any]:
             "codec": v.codec,
             "rotation": v.rotation,
             "interlaced": v.interlaced,
-            "crop": None
-            if a.crop is None
-            else {"x": a.crop.x, "y": a.crop.y, "width": a.crop.width, "height": a.crop.height},
+            "crop": _rect_to_dict(a.crop),
             "color": {
                 "matrix": c.matrix,
                 "range": c.range,
@@ -110,22 +143,7 @@ def analysis_to_dict(a: Analysis) -> dict[str, Any]:
             },
         },
         "settings": a.settings.to_dict(),
-        "scenes": [
-            {
-                "index": r.scene.index,
-                "start_frame": r.scene.start_frame,
-                "end_frame": r.scene.end_frame,
-                "start_s": r.scene.start_s,
-                "end_s": r.scene.end_s,
-                "black": r.black,
-                "mean_rgb": list(r.mean_rgb),
-                "sampled_frames": r.sampled_frames,
-                "sampled_pixels": r.sampled_pixels,
-                "palette": palette_to_list(r.palette),
-                "stats": None if r.stats is None else stats_to_dict(r.stats),
-            }
-            for r in a.scenes
-        ],
+        "scenes": [scene_result_to_dict(r) for r in a.scenes],
         "palette": palette_to_list(a.palette),
         "coverage": a.coverage,
         "partial": a.partial,
@@ -180,7 +198,30 @@ def scenes_csv(a: Analysis) -> str:
     return out.getvalue()
 
 
+def schema_version_of(doc: object) -> tuple[int, int]:
+    """(major, minor) of an analysis document; the integer 1 of the first files is 1.0.
+
+    >>> schema_version_of({"schema_version": "1.12"}), schema_version_of({"schema_version": 1})
+    ((1, 12), (1, 0))
+
+    Raises:
+        AnalysisFileError: the document has no readable schema version.
+    """
+    value = doc.get("schema_version") if isinstance(doc, dict) else None
+    if isinstance(value, int) and not isinstance(value, bool) and value == 1:
+        return (1, 0)
+    match = re.fullmatch(r"([0-9]+)\.([0-9]+)", value) if isinstance(value, str) else None
+    if match is None:
+        raise AnalysisFileError(
+            f"unsupported analysis schema_version {value!r} (this scenepal reads "
+            f'{SCHEMA_MAJOR}.x, written as "{SCHEMA_VERSION}")'
+        )
+    return int(match[1]), int(match[2])
+
+
 def _rgb(v: list[int]) -> tuple[int, int, int]:
+    if len(v) != 3:
+        raise ValueError(f"an RGB colour has 3 components, got {v!r}")
     return (int(v[0]), int(v[1]), int(v[2]))
 
 
@@ -198,77 +239,93 @@ def palette_from_list(items: list[dict[str, Any]]) -> Palette:
     )
 
 
+def scene_result_from_dict(d: dict[str, Any]) -> SceneResult:
+    """A scene's result from its analysis.json (or checkpoint) form."""
+    return SceneResult(
+        scene=Scene(
+            int(d["index"]),
+            int(d["start_frame"]),
+            int(d["end_frame"]),
+            float(d["start_s"]),
+            float(d["end_s"]),
+        ),
+        palette=palette_from_list(d["palette"]),
+        mean_rgb=_rgb(d["mean_rgb"]),
+        black=bool(d["black"]),
+        sampled_frames=int(d["sampled_frames"]),
+        sampled_pixels=int(d["sampled_pixels"]),
+        stats=None if d.get("stats") is None else stats_from_dict(d["stats"]),  # since 1.2
+    )
+
+
+def _rect_from_dict(d: dict[str, Any] | None) -> Rect | None:
+    if d is None:
+        return None
+    return Rect(int(d["x"]), int(d["y"]), int(d["width"]), int(d["height"]))
+
+
+def _video_from_dict(v: dict[str, Any]) -> VideoInfo:
+    c = v["color"]
+    color = ColorInfo(
+        matrix=c["matrix"],
+        range=c["range"],
+        transfer=c["transfer"],
+        primaries=c["primaries"],
+        bit_depth=int(c["bit_depth"]),
+        pixel_format=c["pixel_format"],
+        hdr=c["hdr"],
+        hdr_handling=c["hdr_handling"],
+        assumed=tuple(c["assumed"]),
+    )
+    return VideoInfo(
+        path=v["path"],
+        width=int(v["width"]),
+        height=int(v["height"]),
+        fps=float(v["fps"]),
+        container_frame_count=v["container_frame_count"],
+        duration_s=v["container_duration_s"],
+        codec=v["codec"],
+        rotation=int(v["rotation"]),
+        interlaced=bool(v["interlaced"]),
+        color=color,
+    )
+
+
 def analysis_from_dict(doc: dict[str, Any]) -> Analysis:
-    """Rebuild an Analysis from an analysis.json document.
+    """Rebuild an Analysis from an analysis.json document of major version
+    :data:`SCHEMA_MAJOR` (any minor).
+
+    Fields and settings it does not know are ignored. Defaults are filled only for what older
+    versions did not write: ``coverage``, ``partial`` and ``gaps`` (missing in early 1.0
+    files), the statistics (since 1.2) and settings added since (see
+    ``AnalysisConfig.from_recorded``).
 
     Raises:
-        AnalysisFileError: the document is of another schema version or is malformed.
+        AnalysisFileError: the document is of another major version or is malformed.
     """
-    version = doc.get("schema_version") if isinstance(doc, dict) else None
-    if version != SCHEMA_VERSION:
+    major, minor = schema_version_of(doc)
+    if major != SCHEMA_MAJOR:
         raise AnalysisFileError(
-            f"unsupported analysis schema_version {version!r} (this scenepal reads "
-            f"{SCHEMA_VERSION})"
+            f"unsupported analysis schema_version {doc['schema_version']!r}: written by a "
+            f"scenepal of another major version (this one reads {SCHEMA_MAJOR}.x)"
         )
     try:
-        v, c = doc["video"], doc["video"]["color"]
-        color = ColorInfo(
-            matrix=c["matrix"],
-            range=c["range"],
-            transfer=c["transfer"],
-            primaries=c["primaries"],
-            bit_depth=int(c.get("bit_depth", 8)),
-            pixel_format=c.get("pixel_format", ""),
-            hdr=c.get("hdr"),
-            hdr_handling=c.get("hdr_handling"),
-            assumed=tuple(c.get("assumed", ())),
-        )
-        video = VideoInfo(
-            path=v["path"],
-            width=int(v["width"]),
-            height=int(v["height"]),
-            fps=float(v["fps"]),
-            container_frame_count=v.get("container_frame_count"),
-            duration_s=v.get("container_duration_s"),
-            codec=v.get("codec", ""),
-            rotation=int(v.get("rotation", 0)),
-            interlaced=bool(v.get("interlaced", False)),
-            color=color,
-        )
-        crop = None if v.get("crop") is None else Rect(**{k: int(x) for k, x in v["crop"].items()})
-        scenes = tuple(
-            SceneResult(
-                scene=Scene(
-                    int(s["index"]),
-                    int(s["start_frame"]),
-                    int(s["end_frame"]),
-                    float(s["start_s"]),
-                    float(s["end_s"]),
-                ),
-                palette=palette_from_list(s["palette"]),
-                mean_rgb=_rgb(s.get("mean_rgb", s["palette"][0]["rgb"])),
-                black=bool(s.get("black", False)),
-                sampled_frames=int(s.get("sampled_frames", 0)),
-                sampled_pixels=int(s.get("sampled_pixels", 0)),
-                stats=None if s.get("stats") is None else stats_from_dict(s["stats"]),
-            )
-            for s in doc["scenes"]
-        )
+        v = doc["video"]
         return Analysis(
-            video=video,
+            video=_video_from_dict(v),
             frame_count=int(v["frame_count"]),
             duration_s=float(v["duration_s"]),
-            crop=crop,
-            settings=AnalysisConfig.from_options(**doc["settings"]),
-            scenes=scenes,
+            crop=_rect_from_dict(v["crop"]),
+            settings=AnalysisConfig.from_recorded(doc["settings"]),
+            scenes=tuple(scene_result_from_dict(s) for s in doc["scenes"]),
             palette=palette_from_list(doc["palette"]),
             scenepal_version=str(doc["scenepal_version"]),
-            schema_version=int(version),
-            warnings=tuple(doc.get("warnings", ())),
+            schema_version=f"{major}.{minor}",
+            warnings=tuple(doc["warnings"]),
             coverage=float(doc.get("coverage", 1.0)),
             partial=bool(doc.get("partial", False)),
             gaps=tuple((float(a), float(b)) for a, b in doc.get("gaps", ())),
-            stats=None if doc.get("stats") is None else stats_from_dict(doc["stats"]),
+            stats=None if doc.get("stats") is None else stats_from_dict(doc["stats"]),  # 1.2
         )
     except (KeyError, TypeError, ValueError, IndexError, AttributeError, ConfigError) as exc:
         raise AnalysisFileError(f"malformed analysis document: {exc!s}") from exc

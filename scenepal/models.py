@@ -19,8 +19,13 @@ import numpy as np
 if TYPE_CHECKING:
     from scenepal.config import AnalysisConfig
 
-SCHEMA_VERSION = 1
-"""Version of the analysis.json document; bumped on any incompatible change."""
+SCHEMA_VERSION = "1.2"
+"""Version of the analysis.json document, "major.minor": a change that older readers can read
+(a new field, a new setting) bumps the minor, any other change the major. The changes are
+listed under "Schema changes" in the README."""
+
+SCHEMA_MAJOR = int(SCHEMA_VERSION.split(".", maxsplit=1)[0])
+"""The major version this scenepal reads (any minor of it)."""
 
 
 @dataclass(frozen=True)
@@ -238,7 +243,9 @@ class Analysis:
         scenes: scenes in order, contiguous, covering every decoded frame.
         palette: the film's palette, from the scene palettes weighted by scene duration.
         scenepal_version: version of scenepal that made the analysis.
-        schema_version: version of the analysis.json document.
+        schema_version: schema version of the analysis.json it was read from ("major.minor"),
+            the current :data:`SCHEMA_VERSION` for a new analysis; analysis.json is always
+            written at the current version.
         warnings: one-line notes about guesses and oddities met on the way.
         coverage: share of the container's duration that was decoded, in [0, 1]; 1 when the
             container gives no duration.
@@ -258,7 +265,7 @@ class Analysis:
     scenes: tuple[SceneResult, ...]
     palette: Palette
     scenepal_version: str
-    schema_version: int = SCHEMA_VERSION
+    schema_version: str = SCHEMA_VERSION
     warnings: tuple[str, ...] = field(default=())
     coverage: float = 1.0
     partial: bool = False

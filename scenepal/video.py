@@ -34,23 +34,13 @@ from scenepal.probing import (
     stream_info,
     video_stream,
 )
+from scenepal.threads import default_decoder_threads
 
 COLUMN_ROW_STEP = 4
 """Column luma profiles are averaged over every this many rows of the full-resolution plane."""
 
 GAP_MIN_S = 0.25
 """A jump between two frames' times longer than this (and than 2.5 frames) is a gap."""
-
-
-def default_decoder_threads() -> int:
-    """FFmpeg frame threads when none are asked for: three per core, at least 6, at most 16.
-
-    More than FFmpeg's own choice (cores + 1): with Python work between frames, more frames in
-    flight keep every core decoding. Measured on 2 cores, 1080p H.264, decode-only: CPU use
-    1.78 cores with 3 threads, 1.90 with 4, 1.94 with 6; a 1-minute analysis took 1.35x
-    decode-only with 4 and 1.24x with 6 (median of 4 alternating runs).
-    """
-    return min(16, max(6, 3 * (os.cpu_count() or 1)))
 
 
 @dataclass(frozen=True)
@@ -182,7 +172,7 @@ class VideoReader:
         *,
         width: int,
         hdr: str,
-        threads: int,
+        threads: int | None,
         keyframes_only: bool = False,
     ) -> None:
         self._path = path
@@ -190,7 +180,7 @@ class VideoReader:
         self._stream = stream
         self.skipped_packets = 0
         stream.thread_type = "AUTO"
-        stream.thread_count = threads or default_decoder_threads()
+        stream.thread_count = threads if threads is not None else default_decoder_threads()
         self._stop = threading.Event()
         # The first frame is decoded here, in the caller's thread: it carries the rotation and
         # interlacing that the container does not, and it proves the file decodes at all.
@@ -297,7 +287,7 @@ def open_video(
     *,
     width: int = 256,
     hdr: str = "tonemap",
-    threads: int = 0,
+    threads: int | None = None,
     keyframes_only: bool = False,
 ) -> Iterator[VideoReader]:
     """Open a film for one decoding pass.
@@ -306,7 +296,8 @@ def open_video(
         path: the film.
         width: analysis width in display pixels; frames are never scaled up.
         hdr: HDR handling: "tonemap", "raw" or "refuse".
-        threads: FFmpeg decoding threads, 0 for automatic.
+        threads: FFmpeg decoding threads; None for
+            :func:`scenepal.threads.default_decoder_threads`.
         keyframes_only: let the decoder skip every frame but keyframes (for previews).
 
     Raises:
