@@ -210,6 +210,16 @@ def preview(film: str, out: str) -> dict[str, Any]:
     return _analyze(film, out, preview=True)
 
 
+def analyze_without_stats(film: str, out: str) -> dict[str, Any]:
+    """``analyze`` with the colour statistics switched off: the reference that measures what
+    they cost (bench/stats_cost.py)."""
+    from scenepal import pipeline
+
+    pipeline.scene_stats = lambda pixels: None  # type: ignore[assignment]
+    pipeline.film_stats = lambda scenes, durations: None  # type: ignore[assignment]
+    return _analyze(film, out, preview=False)
+
+
 class _SampledEnoughError(Exception):
     """Raised from the progress callback once enough scenes are sampled."""
 
@@ -363,6 +373,7 @@ STEPS: dict[str, Callable[..., dict[str, Any]]] = {
     "seed": seed_method,
     "analyze": analyze,
     "preview": preview,
+    "analyze_without_stats": analyze_without_stats,
     "kmeans": kmeans,
     "closeness": closeness,
 }

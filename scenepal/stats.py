@@ -68,6 +68,15 @@ WARM_BELOW_K = 4500.0
 COOL_ABOVE_K = 7000.0
 """CCT over which the mean colour is cool."""
 
+NEUTRAL_CHROMA = 2.0
+"""Pixels with a chroma under this have no hue worth the name (grey, or coding noise on grey:
+channels one 8-bit level apart make a chroma of up to 1.8): they are left out of the hue
+histogram and the teal/orange shares."""
+
+NEAR_BLACK_Y = 0.01
+"""A mean colour with a luminance Y under this (L* under about 9) gets no CCT: the
+chromaticity of near-black is noise and coding error, not a white balance."""
+
 CCT_RANGE_K = (1000.0, 15000.0)
 """Range of Krystek's locus approximation; CCTs are clamped to it."""
 
@@ -251,7 +260,7 @@ def _hue(histogram: NDArray[Any], mean_ab: tuple[float, float], mean_c: float) -
 
 def _warmth(xyz: NDArray[np.float64]) -> WarmthStats:
     rounded = (_r(xyz[0], 6), _r(xyz[1], 6), _r(xyz[2], 6))
-    cct, duv = cct_duv(rounded)
+    cct, duv = cct_duv(rounded) if rounded[1] >= NEAR_BLACK_Y else (None, None)
     cct = None if cct is None else _r(cct, 1)
     return WarmthStats(
         cct_k=cct,
@@ -366,11 +375,12 @@ def scene_stats(pixels: NDArray[np.uint8]) -> ColorStats:
     mean_c = float(chroma.mean())
 
     hue = hue_deg(a, b)
+    hued = np.where(chroma >= NEUTRAL_CHROMA, chroma, 0.0)
     bins = np.minimum((hue // (360.0 / HUE_BINS)).astype(np.intp), HUE_BINS - 1)
-    histogram = np.bincount(bins, weights=chroma, minlength=HUE_BINS)
-    total = float(chroma.sum())
-    orange = float(chroma[(hue >= ORANGE_SECTOR[0]) & (hue < ORANGE_SECTOR[1])].sum())
-    teal = float(chroma[(hue >= TEAL_SECTOR[0]) & (hue < TEAL_SECTOR[1])].sum())
+    histogram = np.bincount(bins, weights=hued, minlength=HUE_BINS)
+    total = float(hued.sum())
+    orange = float(hued[(hue >= ORANGE_SECTOR[0]) & (hue < ORANGE_SECTOR[1])].sum())
+    teal = float(hued[(hue >= TEAL_SECTOR[0]) & (hue < TEAL_SECTOR[1])].sum())
 
     shadows = lightness <= l_p[1]
     highlights = lightness >= l_p[3]
@@ -448,6 +458,8 @@ def film_stats(
     mean_c = mean([s.chroma.mean for s in stats])
     cw = w * np.array([s.chroma.mean for s in stats])
     cw = cw / cw.sum() if cw.sum() > 0 else np.zeros_like(cw)
+    # scenes with no hued pixel (all grey) have all-zero histograms and shares: leave them out
+    hued = float(cw @ np.array([sum(s.hue.histogram) > 0 for s in stats], dtype=np.float64))
 
     o = [s.opponent for s in stats]
     rg_mean, yb_mean = mean([x.rg_mean for x in o]), mean([x.yb_mean for x in o])
@@ -475,9 +487,11 @@ def film_stats(
         ),
         warmth=_warmth(np.array([mean([s.warmth.xyz[i] for s in stats]) for i in range(3)])),
         teal_orange=_teal_orange(
-            float(cw @ np.array([s.teal_orange.orange_share for s in stats])),
-            float(cw @ np.array([s.teal_orange.teal_share for s in stats])),
-        ),
+            float(cw @ np.array([s.teal_orange.orange_share for s in stats])) / hued,
+            float(cw @ np.array([s.teal_orange.teal_share for s in stats])) / hued,
+        )
+        if hued > 0
+        else _teal_orange(0.0, 0.0),
         split_tone=SplitTone(shadows=tint("shadows"), highlights=tint("highlights")),
         opponent=opponent,
         pixels=sum(s.pixels for s in stats),

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
+from collections.abc import Callable
 
 import numpy as np
 import pytest
 from analyses import RGB, make_analysis
+from films import FilmTruth, Region, Shot
 from stats_analyses import with_stats
 
 from scenepal import color
@@ -142,3 +145,42 @@ def test_analyses_without_statistics_still_compare_colours() -> None:
     c = compare(a, b)
     assert len(c.spans) == len(FILM)
     assert all(s.d_lightness is None and s.mean_de00 > 2 for s in c.spans)
+
+
+# --- two real films: one, and a re-graded copy that lacks its first two shots ----------------
+
+SHOTS = (
+    Shot.stripes((180, 120, 90), (60, 70, 90), frames=30),
+    Shot.solid((40, 45, 60), frames=36),
+    Shot((Region((200, 190, 170), 0.6), Region((90, 60, 50), 0.4)), frames=26),
+    Shot.solid((110, 130, 80), frames=40),
+    Shot.stripes((70, 50, 40), (190, 170, 140), frames=31),  # no channel clips when graded
+    Shot.solid((150, 90, 130), frames=44),
+    Shot.stripes((100, 110, 120), (30, 30, 35), frames=29),
+)
+
+
+def regraded(shot: Shot) -> Shot:
+    return dataclasses.replace(
+        shot, regions=tuple(dataclasses.replace(r, rgb=regrade(r.rgb)) for r in shot.regions)
+    )
+
+
+def test_two_real_films_compare_with_the_grade_and_the_cut(
+    make_film: Callable[..., FilmTruth], analyzed: Callable[..., Analysis]
+) -> None:
+    a = analyzed(make_film("grade-a.mkv", SHOTS).path)
+    b = analyzed(make_film("grade-b.mkv", tuple(regraded(s) for s in SHOTS[2:])).path)
+    assert len(a.scenes) == len(SHOTS) and len(b.scenes) == len(SHOTS) - 2
+    c = compare(a, b)
+    missing = (30 + 36) / 24
+    assert c.offsets_s[0] == pytest.approx(-missing, abs=0.05)
+    assert len(c.unmatched_a) == 1
+    assert c.unmatched_a[0].start_s == 0.0
+    assert c.unmatched_a[0].end_s == pytest.approx(missing, abs=0.05)
+    assert c.unmatched_b == ()
+    assert len(c.spans) == len(SHOTS) - 2
+    for span in c.spans:
+        assert span.d_lightness is not None and 2 < span.d_lightness < 12
+        assert span.d_cct_k is not None and span.d_cct_k < 0
+        assert span.mean_de00 > 2

@@ -142,6 +142,6 @@ def test_barcode_colours_under_the_timeline(analysis: Analysis) -> None:
 def test_near_black_scenes_have_no_warmth_point() -> None:
     a = with_stats(make_analysis([(2.0, [((200, 150, 100), 1.0)]), (2.0, [((8, 6, 12), 1.0)])]))
     dark = a.scenes[1].stats
-    assert dark is not None and dark.warmth.cct_k is not None  # measured, but not plotted
+    assert dark is not None and dark.warmth.cct_k is None  # near-black: no white balance
     warmth = timeline(a).axes[2].get_lines()[0].get_ydata()
     assert np.isfinite(warmth[0]) and np.isnan(warmth[-1])

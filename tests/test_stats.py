@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 
@@ -296,3 +297,33 @@ def test_an_analysed_film_carries_statistics(
     assert film is not None
     assert film.pixels == sum(r.stats.pixels for r in analysis.scenes if r.stats)
     assert min(r.stats.lightness.p5 for r in analysis.scenes if r.stats) - 0.25 <= film.lightness.p5
+
+
+def test_noise_on_grey_has_no_hue_and_no_teal_orange() -> None:
+    # every grey of 30, 120 and 220 with its channels moved by one level at most
+    steps = np.array(list(itertools.product((-1, 0, 1), repeat=3)))
+    grey = np.concatenate([base + steps for base in (30, 120, 220)]).astype(np.uint8)
+    s = scene_stats(grey)
+    assert 0.5 < s.chroma.mean < 2.0
+    assert sum(s.hue.histogram) == 0.0 and s.hue.mean_deg is None
+    assert (s.teal_orange.orange_share, s.teal_orange.teal_share, s.teal_orange.balance) == (
+        0.0,
+        0.0,
+        0.0,
+    )
+
+
+def test_a_grey_scene_does_not_dilute_the_films_shares() -> None:
+    orange = scene_stats(flat((230, 140, 60)))
+    grey = scene_stats(flat((120, 120, 121)))  # a trace of blue, under the neutral chroma
+    film = film_stats([orange, grey], [1.0, 9.0])
+    assert film is not None
+    assert film.teal_orange.orange_share == pytest.approx(1.0)
+    assert sum(film.hue.histogram) == pytest.approx(1.0)
+
+
+def test_near_black_has_no_colour_temperature() -> None:
+    s = scene_stats(flat((12, 8, 20)))
+    assert s.warmth.cct_k is None and s.warmth.duv is None
+    assert s.warmth.label == "neutral"
+    assert s.warmth.xyz[1] < 0.01

@@ -21,10 +21,6 @@ from scenepal.stats import COOL_ABOVE_K, WARM_BELOW_K
 CCT_LIMITS_K = (2000.0, 12000.0)
 """The warmth panel's range; CCTs outside it are drawn at its edge."""
 
-DARK_Y = 0.01
-"""Scenes whose mean colour has a luminance Y under this (L* under about 9) get no CCT point:
-the chromaticity of near-black is noise and coding error, not a white balance."""
-
 MAX_CUT_LINES = 400
 """Above this many scenes, cuts are not marked (they would cover the plot)."""
 
@@ -56,7 +52,7 @@ def _series(analysis: Analysis) -> tuple[np.ndarray, dict[str, np.ndarray]]:
             s.lightness.p95,
         )
         values["chroma"][i], values["chroma_p95"][i] = s.chroma.mean, s.chroma.p95
-        if s.warmth.cct_k is not None and s.warmth.xyz[1] >= DARK_Y:
+        if s.warmth.cct_k is not None:
             values["cct"][i] = min(max(s.warmth.cct_k, CCT_LIMITS_K[0]), CCT_LIMITS_K[1])
     return edges, values
 
@@ -77,7 +73,8 @@ def _cuts(ax: Axes, edges: np.ndarray) -> None:
 
 def timeline(analysis: Analysis, *, dpi: int = 120) -> Figure:
     """Lightness (median with the 5-95 % band), chroma (mean, and 95th percentile) and warmth
-    (CCT, with the warm and cool limits; none for near-black scenes, see :data:`DARK_Y`) per
+    (CCT, with the warm and cool limits; none for near-black scenes,
+    see :data:`scenepal.stats.NEAR_BLACK_Y`) per
     scene against time, scene cuts marked, and the barcode along the time axis."""
     edges, v = _series(analysis)
     fig = Figure(figsize=(12.0, 7.5), dpi=dpi, facecolor="white")
