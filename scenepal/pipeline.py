@@ -3,40 +3,36 @@ clustered in a worker thread while decoding goes on.
 
     video.open_video ─► Frame ─┬─► scenes.SceneFinder ─► cuts ─► Scene
                                └─► sampling.SceneSampler ─► SceneSample
-                                          palette.extract_palette ─► SceneResult ─► Analysis
+                                  results.scene_result ─► SceneResult ─► Analysis
+                          (palette and statistics, in the palette worker thread)
 """
 
 from __future__ import annotations
 
-import dataclasses
 import heapq
 import os
 from array import array
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Unpack
 
-import numpy as np
-
-from scenepal import checkpoint, color
+from scenepal import checkpoint, results
 from scenepal._version import __version__
 from scenepal.config import AnalysisConfig, AnalysisOptions
 from scenepal.errors import ConfigError, VideoOpenError
 from scenepal.models import (
     Analysis,
     Frame,
-    Palette,
     Rect,
     Scene,
     SceneResult,
+    VideoInfo,
 )
 from scenepal.notes import analysis_warnings, coverage
-from scenepal.palette import extract_palette, film_palette, palette_from_colors
-from scenepal.sampling import SceneSample, SceneSampler
+from scenepal.sampling import SceneSampler
 from scenepal.scenes import SceneFinder, make_detector
-from scenepal.stats import film_stats, scene_stats
 from scenepal.threads import default_decoder_threads, single_threaded_helpers
 from scenepal.video import VideoReader, open_video
 
@@ -89,18 +85,19 @@ def analyze(
 
     Args:
         path: the film.
-        config: all settings at once; or give them as keyword options (``colors=6``, ...),
-            see :class:`scenepal.AnalysisConfig` for every option and its default.
+        config: all settings at once (a :class:`scenepal.AnalysisConfig`), or give them as
+            keyword options.
         on_progress: called every few frames with a :class:`Progress`.
         checkpoint_dir: a folder (usually the output folder) for a checkpoint of the finished
-            scenes, saved every ``scenepal.checkpoint.EVERY_S`` seconds; a valid checkpoint
-            found there is resumed from. Remove it (``scenepal.checkpoint.remove``) once the
-            outputs are written. Not used for previews.
+            scenes (``.scenepal-checkpoint.json``), saved every 10 seconds; a valid checkpoint
+            found there is resumed from. Delete it once the outputs are written (the command
+            does). Not used for previews.
         on_resume: called with the film time a run resumes from, when it does.
         decoder_threads: FFmpeg's decoding threads for this run (1 to 64), or None for three
-            per CPU this process may use (``scenepal.threads.default_decoder_threads``). Not
+            per CPU this process may use (its CPU affinity and cgroup quota), at most 16. Not
             a setting: it changes how fast the result comes, not the result.
-        **options: the fields of :class:`scenepal.AnalysisConfig`, when ``config`` is not given.
+        **options: the fields of :class:`scenepal.AnalysisConfig` (``colors=6``, ...), when
+            ``config`` is not given.
 
     Raises:
         ConfigError: an option is unknown or out of range.
@@ -130,23 +127,7 @@ def analyze(
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-    return Analysis(
-        video=reader.info,
-        frame_count=ending.frame_count,
-        duration_s=ending.end_s,
-        crop=ending.crop,
-        settings=cfg,
-        scenes=ending.results,
-        palette=film_palette_of(ending.results, cfg),
-        scenepal_version=__version__,
-        warnings=ending.warnings,
-        coverage=ending.coverage,
-        partial=ending.partial,
-        gaps=ending.gaps,
-        stats=film_stats(
-            [r.stats for r in ending.results], [r.scene.duration_s for r in ending.results]
-        ),
-    )
+    return ending.analysis(reader.info, cfg)
 
 
 def _decoder_threads(value: int | None) -> int:
@@ -169,6 +150,25 @@ class _Ending:
     coverage: float
     partial: bool
     gaps: tuple[tuple[float, float], ...]
+
+    def analysis(self, info: VideoInfo, cfg: AnalysisConfig) -> Analysis:
+        """The analysis of the film ``info`` made with ``cfg``, with the film's palette and
+        statistics from its scenes'."""
+        return Analysis(
+            video=info,
+            frame_count=self.frame_count,
+            duration_s=self.end_s,
+            crop=self.crop,
+            settings=cfg,
+            scenes=self.results,
+            palette=results.film_palette_of(self.results, cfg),
+            scenepal_version=__version__,
+            warnings=self.warnings,
+            coverage=self.coverage,
+            partial=self.partial,
+            gaps=self.gaps,
+            stats=results.film_stats_of(self.results),
+        )
 
 
 class _Pass:
@@ -356,7 +356,7 @@ class _Pass:
         shown = Scene(index, self._frame_of(start), end_frame, self._time_of(start), end_s)
         self._scenes.append(scene)
         sample = self._sampler.close(scene)
-        self._results.append(self._pool.submit(_scene_result, sample, self._cfg, shown))
+        self._results.append(self._pool.submit(results.scene_result, sample, self._cfg, shown))
         self._save()
 
     # -- progress --------------------------------------------------------------------------
@@ -368,48 +368,3 @@ class _Pass:
             film_frames = self._film_index[-1] + 1
             duration = self._info.duration_s
             self._on_progress(Progress(film_frames, frame.time_s, duration, len(self._scenes)))
-
-
-def _scene_result(sample: SceneSample, cfg: AnalysisConfig, shown: Scene) -> SceneResult:
-    """The palette of a sampled scene, reported under ``shown`` (its frames in the film)."""
-    return dataclasses.replace(_palette_of(sample, cfg), scene=shown)
-
-
-def _palette_of(sample: SceneSample, cfg: AnalysisConfig) -> SceneResult:
-    if sample.black or len(sample.pixels) == 0:
-        pixels = sample.black_pixels if len(sample.black_pixels) else sample.pixels
-        mean = _mean_rgb(pixels)
-        palette = palette_from_colors(np.array([mean], dtype=np.uint8), np.ones(1))
-        return SceneResult(sample.scene, palette, mean, True, sample.frames, len(pixels))
-    palette = extract_palette(
-        sample.pixels, colors=cfg.colors, seed=sample.seed, color_space=cfg.color_space
-    )
-    return SceneResult(
-        sample.scene,
-        palette,
-        _mean_rgb(sample.pixels),
-        False,
-        sample.frames,
-        len(sample.pixels),
-        stats=scene_stats(sample.pixels),
-    )
-
-
-def _mean_rgb(pixels: np.ndarray) -> tuple[int, int, int]:
-    if len(pixels) == 0:
-        return (0, 0, 0)
-    r, g, b = (int(v) for v in color.to_uint8(color.mean_srgb(pixels / 255.0)))
-    return (r, g, b)
-
-
-def film_palette_of(results: Sequence[SceneResult], cfg: AnalysisConfig) -> Palette:
-    """The film's palette from its scenes' results: black scenes are left out (unless every
-    scene is black), the others weighted by duration."""
-    lit = [r for r in results if not r.black] or list(results)
-    return film_palette(
-        [r.palette for r in lit],
-        [max(r.scene.duration_s, 1e-6) for r in lit],
-        colors=cfg.colors,
-        seed=cfg.seed,
-        color_space=cfg.color_space,
-    )
