@@ -405,17 +405,7 @@ def comparison_to_dict(c: Comparison) -> dict[str, Any]:
             "matched_share_b": round(c.matched_share_b, 4),
             "unmatched_a_s": round(sum(u.end_s - u.start_s for u in c.unmatched_a), 3),
             "unmatched_b_s": round(sum(u.end_s - u.start_s for u in c.unmatched_b), 3),
-            **{
-                name: rounded(_weighted(c.spans, name), 4)
-                for name in (
-                    "mean_de00",
-                    "palette_de00",
-                    "d_lightness",
-                    "d_chroma",
-                    "d_cct_k",
-                    "d_balance",
-                )
-            },
+            **{name: rounded(_weighted(c.spans, name), 4) for name in SPAN_FIELDS[4:]},
         },
     }
 

@@ -3,6 +3,7 @@ data and back (the statistics themselves are :mod:`scenepal.stats`; docs/statist
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -40,53 +41,24 @@ def _from_ppm(values: list[Any], size: int) -> np.ndarray:
     return out
 
 
-def _tint_dict(t: Tint) -> dict[str, Any]:
-    return {"a": t.a, "b": t.b, "hue_deg": t.hue_deg, "chroma": t.chroma}
+def _plain(group: Any) -> dict[str, Any]:
+    """A statistics dataclass as a dict, tuples as lists and nested groups as dicts."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(group):
+        value = getattr(group, f.name)
+        if dataclasses.is_dataclass(value):
+            value = _plain(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[f.name] = value
+    return out
 
 
 def stats_to_dict(s: ColorStats, *, film: bool = False) -> dict[str, Any]:
     """Colour statistics as analysis.json holds them; ``film`` adds the film's histograms
     (L*, chroma and the a*b* density, in parts per million)."""
-    doc: dict[str, Any] = {
-        "lightness": {
-            "mean": s.lightness.mean,
-            "p5": s.lightness.p5,
-            "p50": s.lightness.p50,
-            "p95": s.lightness.p95,
-            "contrast": s.lightness.contrast,
-            "key": s.lightness.key,
-        },
-        "chroma": {"mean": s.chroma.mean, "p95": s.chroma.p95},
-        "colorfulness": s.colorfulness,
-        "hue": {
-            "mean_deg": s.hue.mean_deg,
-            "histogram": list(s.hue.histogram),
-            "mean_ab": list(s.hue.mean_ab),
-            "concentration": s.hue.concentration,
-        },
-        "warmth": {
-            "cct_k": s.warmth.cct_k,
-            "duv": s.warmth.duv,
-            "label": s.warmth.label,
-            "xyz": list(s.warmth.xyz),
-        },
-        "teal_orange": {
-            "orange_share": s.teal_orange.orange_share,
-            "teal_share": s.teal_orange.teal_share,
-            "balance": s.teal_orange.balance,
-        },
-        "split_tone": {
-            "shadows": _tint_dict(s.split_tone.shadows),
-            "highlights": _tint_dict(s.split_tone.highlights),
-        },
-        "opponent": {
-            "rg_mean": s.opponent.rg_mean,
-            "rg_std": s.opponent.rg_std,
-            "yb_mean": s.opponent.yb_mean,
-            "yb_std": s.opponent.yb_std,
-        },
-        "pixels": s.pixels,
-    }
+    doc = {f.name: getattr(s, f.name) for f in dataclasses.fields(s) if f.name != "histograms"}
+    doc = {k: _plain(v) if dataclasses.is_dataclass(v) else v for k, v in doc.items()}
     if film and s.histograms is not None:
         h = s.histograms
         doc["histograms"] = {
@@ -101,29 +73,33 @@ def stats_to_dict(s: ColorStats, *, film: bool = False) -> dict[str, Any]:
     return doc
 
 
-def _tint(d: dict[str, Any]) -> Tint:
-    hue = d.get("hue_deg")
-    return Tint(
-        a=float(d["a"]),
-        b=float(d["b"]),
-        hue_deg=None if hue is None else float(hue),
-        chroma=float(d["chroma"]),
-    )
+_READERS: dict[str, Any] = {
+    "float": float,
+    "int": int,
+    "str": str,
+    "float | None": lambda v: None if v is None else float(v),
+    "tuple[float, ...]": lambda v: tuple(float(x) for x in v),
+    "tuple[float, float]": lambda v: (float(v[0]), float(v[1])),
+    "tuple[float, float, float]": lambda v: (float(v[0]), float(v[1]), float(v[2])),
+}
 
 
-def _optional_float(value: Any) -> float | None:
-    return None if value is None else float(value)
+def _group(cls: Any, d: dict[str, Any]) -> Any:
+    """A statistics dataclass from its dict: each field read by its annotation, nested groups
+    (Tint in SplitTone) by theirs."""
+    values = {}
+    for f in dataclasses.fields(cls):
+        kind = str(f.type)
+        nested = _NESTED.get(kind)
+        values[f.name] = _group(nested, d[f.name]) if nested else _READERS[kind](d[f.name])
+    return cls(**values)
+
+
+_NESTED: dict[str, Any] = {"Tint": Tint}
 
 
 def stats_from_dict(d: dict[str, Any]) -> ColorStats:
     """Colour statistics from their analysis.json form (a film's histograms included)."""
-    light, hue, warmth, to, o = (
-        d["lightness"],
-        d["hue"],
-        d["warmth"],
-        d["teal_orange"],
-        d["opponent"],
-    )
     histograms = None
     if "histograms" in d:
         h = d["histograms"]
@@ -134,43 +110,14 @@ def stats_from_dict(d: dict[str, Any]) -> ColorStats:
             ab=_from_ppm(h["ab_ppm"], n * n).reshape(n, n),
         )
     return ColorStats(
-        lightness=LightnessStats(
-            mean=float(light["mean"]),
-            p5=float(light["p5"]),
-            p50=float(light["p50"]),
-            p95=float(light["p95"]),
-            contrast=float(light["contrast"]),
-            key=str(light["key"]),
-        ),
-        chroma=ChromaStats(mean=float(d["chroma"]["mean"]), p95=float(d["chroma"]["p95"])),
+        lightness=_group(LightnessStats, d["lightness"]),
+        chroma=_group(ChromaStats, d["chroma"]),
         colorfulness=float(d["colorfulness"]),
-        hue=HueStats(
-            mean_deg=_optional_float(hue["mean_deg"]),
-            histogram=tuple(float(x) for x in hue["histogram"]),
-            mean_ab=(float(hue["mean_ab"][0]), float(hue["mean_ab"][1])),
-            concentration=float(hue["concentration"]),
-        ),
-        warmth=WarmthStats(
-            cct_k=_optional_float(warmth["cct_k"]),
-            duv=_optional_float(warmth["duv"]),
-            label=str(warmth["label"]),
-            xyz=(float(warmth["xyz"][0]), float(warmth["xyz"][1]), float(warmth["xyz"][2])),
-        ),
-        teal_orange=TealOrange(
-            orange_share=float(to["orange_share"]),
-            teal_share=float(to["teal_share"]),
-            balance=float(to["balance"]),
-        ),
-        split_tone=SplitTone(
-            shadows=_tint(d["split_tone"]["shadows"]),
-            highlights=_tint(d["split_tone"]["highlights"]),
-        ),
-        opponent=OpponentStats(
-            rg_mean=float(o["rg_mean"]),
-            rg_std=float(o["rg_std"]),
-            yb_mean=float(o["yb_mean"]),
-            yb_std=float(o["yb_std"]),
-        ),
+        hue=_group(HueStats, d["hue"]),
+        warmth=_group(WarmthStats, d["warmth"]),
+        teal_orange=_group(TealOrange, d["teal_orange"]),
+        split_tone=_group(SplitTone, d["split_tone"]),
+        opponent=_group(OpponentStats, d["opponent"]),
         pixels=int(d["pixels"]),
         histograms=histograms,
     )

@@ -63,15 +63,18 @@ def test_an_analysis_without_statistics_reads_back_with_none() -> None:
     assert all(r.stats is None for r in back.scenes)
 
 
-def test_checkpoint_keeps_scene_statistics_with_their_histograms(
-    tmp_path: Path, analysis: Analysis
-) -> None:
-    saved = checkpoint.Checkpoint(
+def _checkpoint(analysis: Analysis) -> checkpoint.Checkpoint:
+    return checkpoint.Checkpoint(
         key="k", scenes=analysis.scenes, next_frame=240, next_time_s=10.0,
         bar_rows=np.zeros(4, np.float32), bar_cols=np.zeros(4, np.float32), bars_seen=False,
         skipped_packets=0,
     )  # fmt: skip
-    checkpoint.save(tmp_path, saved)
+
+
+def test_checkpoint_keeps_scene_statistics_with_their_histograms(
+    tmp_path: Path, analysis: Analysis
+) -> None:
+    checkpoint.save(tmp_path, _checkpoint(analysis))
     loaded = checkpoint.load(tmp_path, "k")
     assert loaded is not None
     assert loaded.scenes == analysis.scenes
@@ -85,12 +88,7 @@ def test_checkpoint_keeps_scene_statistics_with_their_histograms(
 def test_a_checkpoint_from_before_statistics_is_not_used(
     tmp_path: Path, analysis: Analysis
 ) -> None:
-    saved = checkpoint.Checkpoint(
-        key="k", scenes=analysis.scenes, next_frame=240, next_time_s=10.0,
-        bar_rows=np.zeros(4, np.float32), bar_cols=np.zeros(4, np.float32), bars_seen=False,
-        skipped_packets=0,
-    )  # fmt: skip
-    checkpoint.save(tmp_path, saved)
+    checkpoint.save(tmp_path, _checkpoint(analysis))
     path = tmp_path / checkpoint.CHECKPOINT_NAME
     doc = json.loads(path.read_text())
     for scene in doc["scenes"]:
