@@ -118,10 +118,11 @@ def timeline(analysis: Analysis, *, dpi: int = 120) -> Figure:
     chroma.set_ylabel("chroma C*ab")
     chroma.legend(loc="upper right", fontsize=8, frameon=False, ncols=2)
 
-    warmth.axhspan(CCT_LIMITS_K[0], WARM_BELOW_K, color="#f3b46b", alpha=0.18, linewidth=0)
-    warmth.axhspan(COOL_ABOVE_K, CCT_LIMITS_K[1], color="#6fa8dc", alpha=0.18, linewidth=0)
+    low, high = CCT_LIMITS_K[0] - 300, CCT_LIMITS_K[1] + 300  # clipped values stay visible
+    warmth.axhspan(low, WARM_BELOW_K, color="#f3b46b", alpha=0.18, linewidth=0)
+    warmth.axhspan(COOL_ABOVE_K, high, color="#6fa8dc", alpha=0.18, linewidth=0)
     warmth.plot(x, _step(edges, v["cct"])[1], color="#3d3d3d", linewidth=1.2)
-    warmth.set_ylim(*CCT_LIMITS_K)
+    warmth.set_ylim(low, high)
     warmth.set_ylabel("CCT (K)")
     if np.isnan(v["cct"]).any():
         warmth.text(
