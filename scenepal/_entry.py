@@ -35,6 +35,30 @@ def sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+@contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back until the block is done, then interrupt: for steps that
+    must not be left half-done (the renames that put a run's outputs in place). Outside the
+    main thread, where handlers cannot be set, the block runs unchanged."""
+    held: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        held.append(signum)
+
+    try:
+        previous = {s: signal.signal(s, hold) for s in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if held:
+        raise KeyboardInterrupt
+
+
 def main() -> None:
     """Run the command line."""
     # Ctrl-C must interrupt even when the parent started us with SIGINT ignored (background
