@@ -9,18 +9,7 @@ from typing import Any
 import numpy as np
 
 from scenepal import stats
-from scenepal.models import (
-    ChromaStats,
-    ColorStats,
-    HueStats,
-    LightnessStats,
-    OpponentStats,
-    PixelHistograms,
-    SplitTone,
-    TealOrange,
-    Tint,
-    WarmthStats,
-)
+from scenepal import stats_models as sm
 
 _PPM = 1_000_000
 
@@ -54,7 +43,7 @@ def _plain(group: Any) -> dict[str, Any]:
     return out
 
 
-def stats_to_dict(s: ColorStats, *, film: bool = False) -> dict[str, Any]:
+def stats_to_dict(s: sm.ColorStats, *, film: bool = False) -> dict[str, Any]:
     """Colour statistics as analysis.json holds them; ``film`` adds the film's histograms
     (L*, chroma and the a*b* density, in parts per million)."""
     doc = {f.name: getattr(s, f.name) for f in dataclasses.fields(s) if f.name != "histograms"}
@@ -86,7 +75,7 @@ _READERS: dict[str, Any] = {
 
 def _group(cls: Any, d: dict[str, Any]) -> Any:
     """A statistics dataclass from its dict: each field read by its annotation, nested groups
-    (Tint in SplitTone) by theirs."""
+    (sm.Tint in sm.SplitTone) by theirs."""
     values = {}
     for f in dataclasses.fields(cls):
         kind = str(f.type)
@@ -95,29 +84,29 @@ def _group(cls: Any, d: dict[str, Any]) -> Any:
     return cls(**values)
 
 
-_NESTED: dict[str, Any] = {"Tint": Tint}
+_NESTED: dict[str, Any] = {"Tint": sm.Tint}
 
 
-def stats_from_dict(d: dict[str, Any]) -> ColorStats:
+def stats_from_dict(d: dict[str, Any]) -> sm.ColorStats:
     """Colour statistics from their analysis.json form (a film's histograms included)."""
     histograms = None
     if "histograms" in d:
         h = d["histograms"]
         n = stats.DENSITY_BINS
-        histograms = PixelHistograms(
+        histograms = sm.PixelHistograms(
             lightness=_from_ppm(h["lightness_ppm"], round(100 / stats.LIGHTNESS_BIN)),
             chroma=_from_ppm(h["chroma_ppm"], round(200 / stats.CHROMA_BIN)),
             ab=_from_ppm(h["ab_ppm"], n * n).reshape(n, n),
         )
-    return ColorStats(
-        lightness=_group(LightnessStats, d["lightness"]),
-        chroma=_group(ChromaStats, d["chroma"]),
+    return sm.ColorStats(
+        lightness=_group(sm.LightnessStats, d["lightness"]),
+        chroma=_group(sm.ChromaStats, d["chroma"]),
         colorfulness=float(d["colorfulness"]),
-        hue=_group(HueStats, d["hue"]),
-        warmth=_group(WarmthStats, d["warmth"]),
-        teal_orange=_group(TealOrange, d["teal_orange"]),
-        split_tone=_group(SplitTone, d["split_tone"]),
-        opponent=_group(OpponentStats, d["opponent"]),
+        hue=_group(sm.HueStats, d["hue"]),
+        warmth=_group(sm.WarmthStats, d["warmth"]),
+        teal_orange=_group(sm.TealOrange, d["teal_orange"]),
+        split_tone=_group(sm.SplitTone, d["split_tone"]),
+        opponent=_group(sm.OpponentStats, d["opponent"]),
         pixels=int(d["pixels"]),
         histograms=histograms,
     )
