@@ -155,19 +155,19 @@ def _pairs(ta: np.ndarray, tb: np.ndarray, offset: float, tol: float) -> list[tu
 def _best_offset(
     ta: np.ndarray, tb: np.ndarray, free_a: np.ndarray, free_b: np.ndarray, tol: float
 ) -> tuple[float, int]:
-    """The offset most free boundary pairs agree on, and how many."""
-    xa, xb = ta[free_a], tb[free_b]
-    if len(xa) == 0 or len(xb) == 0:
+    """The offset that pairs the most boundaries of which at least one is still free (a
+    boundary where footage was cut out serves the offsets on both sides), and how many."""
+    pick = (free_a[:, None] | free_b[None, :]).ravel()
+    diffs = (tb[None, :] - ta[:, None]).ravel()[pick]
+    if len(diffs) == 0:
         return 0.0, 0
-    diffs = (xb[None, :] - xa[:, None]).ravel()
     keys = np.round(diffs / tol).astype(np.int64)
     values, counts = np.unique(keys, return_counts=True)
     # a true offset may straddle two bins: count each bin with its neighbour
     best, support = 0.0, 0
     for k in values[np.argsort(-counts)][:50]:
-        near = diffs[np.abs(keys - k) <= 1]
-        offset = float(np.median(near))
-        n = len(_pairs(xa, xb, offset, tol))
+        offset = float(np.median(diffs[np.abs(keys - k) <= 1]))
+        n = sum(1 for i, j in _pairs(ta, tb, offset, tol) if free_a[i] or free_b[j])
         if n > support:
             best, support = offset, n
     return best, support

@@ -184,3 +184,14 @@ def test_two_real_films_compare_with_the_grade_and_the_cut(
         assert span.d_lightness is not None and 2 < span.d_lightness < 12
         assert span.d_cct_k is not None and span.d_cct_k < 0
         assert span.mean_de00 > 2
+
+
+def test_a_scene_cut_out_near_the_start_keeps_both_sides() -> None:
+    a = film(FILM)
+    b = film(FILM[:2] + FILM[3:], regrade)  # the third scene (4.25 s) is gone
+    c = compare(a, b)
+    start = sum(d for d, _ in FILM[:2])
+    assert sorted(c.offsets_s) == pytest.approx([-4.25, 0.0])
+    assert [(u.start_s, u.end_s) for u in c.unmatched_a] == [(start, start + 4.25)]
+    assert c.unmatched_b == ()
+    assert len(c.spans) == len(FILM) - 1
