@@ -5,6 +5,7 @@
 >>> analysis.scenes[0].palette.hex_codes                          # doctest: +SKIP
 ('#1d2633', '#c9a27e', ...)
 >>> scenepal.load_analysis("movie.scenepal/analysis.json")      # doctest: +SKIP
+>>> scenepal.export("movie.scenepal", "ase", all_scenes=True)   # doctest: +SKIP
 
 The names below are imported on first use, so that ``import scenepal`` (and the command's
 start, ``--help`` and error messages) do not pay for PyAV, OpenCV, matplotlib and
@@ -33,8 +34,8 @@ if TYPE_CHECKING:
     from scenepal.models import (
         Analysis,
         ColorInfo,
-        Crop,
         Palette,
+        Rect,
         Scene,
         SceneResult,
         Swatch,
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     )
     from scenepal.outputs import write_outputs
     from scenepal.pipeline import Progress, analyze
-    from scenepal.video import probe
+    from scenepal.probing import probe
 
 _HOMES = {
     "AnalysisConfig": "scenepal.config",
@@ -58,7 +59,7 @@ _HOMES = {
     "load_analysis": "scenepal.export",
     "Analysis": "scenepal.models",
     "ColorInfo": "scenepal.models",
-    "Crop": "scenepal.models",
+    "Rect": "scenepal.models",
     "Palette": "scenepal.models",
     "Scene": "scenepal.models",
     "SceneResult": "scenepal.models",
@@ -67,11 +68,17 @@ _HOMES = {
     "write_outputs": "scenepal.outputs",
     "Progress": "scenepal.pipeline",
     "analyze": "scenepal.pipeline",
-    "probe": "scenepal.video",
+    "probe": "scenepal.probing",
 }
 
 
+_CALLABLE_MODULES = ("export", "render")
+"""Modules that are also the API's functions: ``scenepal.export(...)``, ``scenepal.render(...)``."""
+
+
 def __getattr__(name: str) -> Any:
+    if name in _CALLABLE_MODULES:
+        return importlib.import_module(f"scenepal.{name}")
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'scenepal' has no attribute {name!r}")
@@ -81,7 +88,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_HOMES])
+    return sorted([*globals(), *_HOMES, *_CALLABLE_MODULES])
 
 
 __all__ = [
@@ -90,12 +97,12 @@ __all__ = [
     "AnalysisFileError",
     "ColorInfo",
     "ConfigError",
-    "Crop",
     "HdrRefusedError",
     "InputNotFoundError",
     "OutputError",
     "Palette",
     "Progress",
+    "Rect",
     "Scene",
     "SceneResult",
     "ScenepalError",
@@ -106,6 +113,7 @@ __all__ = [
     "analysis_to_dict",
     "analysis_to_json",
     "analyze",
+    "export",
     "load_analysis",
     "probe",
     "write_outputs",

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from scenepal.models import Crop, Frame
+from scenepal.models import Frame, Rect
 
 MIN_BAR_PX = 2
 """Bars thinner than this (in source pixels) are not reported as a crop."""
@@ -48,30 +48,6 @@ MIN_NOISE = 0.001
 
 
 @dataclass(frozen=True)
-class Box:
-    """A [top, bottom) x [left, right) rectangle in source display pixels."""
-
-    top: int
-    bottom: int
-    left: int
-    right: int
-
-    @property
-    def area(self) -> int:
-        """Pixels inside the box."""
-        return (self.bottom - self.top) * (self.right - self.left)
-
-    def union(self, other: Box) -> Box:
-        """The smallest box holding both."""
-        return Box(
-            min(self.top, other.top),
-            max(self.bottom, other.bottom),
-            min(self.left, other.left),
-            max(self.right, other.right),
-        )
-
-
-@dataclass(frozen=True)
 class PictureArea:
     """A scene's picture area and its bars.
 
@@ -81,7 +57,7 @@ class PictureArea:
         threshold: level above which a line counted as lit.
     """
 
-    box: Box | None
+    box: Rect | None
     bar_level: float
     threshold: float
 
@@ -103,7 +79,7 @@ def picture_area(
     >>> rows = np.zeros((3, 10), np.float32); rows[:, 2:8] = 0.3
     >>> cols = np.full((3, 16), 0.18, np.float32)
     >>> picture_area(rows, cols, black_level=0.015).box
-    Box(top=2, bottom=8, left=0, right=16)
+    Rect(x=0, y=2, width=16, height=6)
     """
     shows = (rows.max(axis=1) > black_level) | (cols.max(axis=1) > black_level)
     if not shows.any():
@@ -123,8 +99,11 @@ def picture_area(
         col_span = _span(_undilute(cols, height, row_span, bar), threshold) or col_span
     if row_span is None or col_span is None:
         # Lit somewhere, in no line most of the time (a few flashes in the dark): whole frame.
-        return PictureArea(Box(0, height, 0, width), bar, threshold)
-    return PictureArea(Box(*row_span, *col_span), bar, threshold)
+        return PictureArea(Rect(0, 0, width, height), bar, threshold)
+    (top, bottom), (left, right) = row_span, col_span
+    return PictureArea(
+        Rect.from_edges(left=left, top=top, right=right, bottom=bottom), bar, threshold
+    )
 
 
 def _span(profile: NDArray[np.float32], threshold: float) -> tuple[int, int] | None:
@@ -178,20 +157,20 @@ def _bar_floor(rows: NDArray[np.float32], cols: NDArray[np.float32]) -> tuple[fl
     return level, noise
 
 
-def crop_of(box: Box | None, width: int, height: int) -> Crop | None:
+def crop_of(box: Rect | None, width: int, height: int) -> Rect | None:
     """The crop to report for a picture box: None without a bar at least MIN_BAR_PX thick.
 
-    >>> crop_of(Box(20, 160, 0, 320), 320, 180)
-    Crop(x=0, y=20, width=320, height=140)
-    >>> crop_of(Box(1, 180, 0, 320), 320, 180) is None
+    >>> crop_of(Rect(0, 20, 320, 140), 320, 180)
+    Rect(x=0, y=20, width=320, height=140)
+    >>> crop_of(Rect(0, 1, 320, 179), 320, 180) is None
     True
     """
     if box is None:
         return None
-    bars = (box.top, height - box.bottom, box.left, width - box.right)
+    bars = (box.y, height - box.bottom, box.x, width - box.right)
     if max(bars) < MIN_BAR_PX:
         return None
-    return Crop(box.left, box.top, box.right - box.left, box.bottom - box.top)
+    return box
 
 
 class BarTracker:
@@ -229,7 +208,7 @@ class BarTracker:
         self._cols[:] = cols
         self._seen = seen
 
-    def box(self) -> Box | None:
+    def box(self) -> Rect | None:
         """The picture box so far, or None when only black frames were seen."""
         if not self._seen:
             return None
@@ -237,8 +216,13 @@ class BarTracker:
         lit_cols = np.flatnonzero(self._cols > self.black_level)
         if len(lit_rows) == 0 or len(lit_cols) == 0:
             return None
-        return Box(int(lit_rows[0]), int(lit_rows[-1]) + 1, int(lit_cols[0]), int(lit_cols[-1]) + 1)
+        return Rect.from_edges(
+            left=int(lit_cols[0]),
+            top=int(lit_rows[0]),
+            right=int(lit_cols[-1]) + 1,
+            bottom=int(lit_rows[-1]) + 1,
+        )
 
-    def crop(self) -> Crop | None:
+    def crop(self) -> Rect | None:
         """The crop to report: None when no bar is at least :data:`MIN_BAR_PX` thick."""
         return crop_of(self.box(), self.width, self.height)

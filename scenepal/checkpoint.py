@@ -12,18 +12,26 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from scenepal.export import palette_from_list, palette_to_list
 from scenepal.models import Scene, SceneResult
 
+if TYPE_CHECKING:
+    from scenepal.bars import BarTracker
+
 CHECKPOINT_NAME = ".scenepal-checkpoint.json"
 CHECKPOINT_FORMAT = 1
 _EDGE_BYTES = 64 * 1024
+
+EVERY_S = float(os.environ.get("SCENEPAL_CHECKPOINT_EVERY_S", "10"))
+"""Seconds between two checkpoint saves (environment: ``SCENEPAL_CHECKPOINT_EVERY_S``)."""
 
 
 def film_identity(path: str | os.PathLike[str]) -> str:
@@ -142,3 +150,50 @@ def load(folder: str | os.PathLike[str], key: str) -> Checkpoint | None:
 def remove(folder: str | os.PathLike[str]) -> None:
     """Delete the checkpoint in ``folder``, if any."""
     (Path(folder) / CHECKPOINT_NAME).unlink(missing_ok=True)
+
+
+class Saver:
+    """Saves the finished prefix of an analysis into ``folder`` every :data:`EVERY_S` seconds."""
+
+    def __init__(self, folder: str | os.PathLike[str], key: str) -> None:
+        self._folder = folder
+        self._key = key
+        self._last = time.monotonic()
+        self._saved = 0
+
+    def maybe_save(
+        self, results: list[Future[SceneResult]], bars: BarTracker, skipped: int
+    ) -> None:
+        """Save the scenes whose palettes are done, if it is time and there are new ones.
+
+        Args:
+            results: every scene's palette so far, in order, done or still being worked on.
+            bars: the letterbox tracker, whose state is saved with them.
+            skipped: damaged packets skipped so far.
+        """
+        now = time.monotonic()
+        if now - self._last < EVERY_S:  # read here so tests may change it
+            return
+        done: list[SceneResult] = []
+        for future in results:
+            if not future.done() or future.exception() is not None:
+                break
+            done.append(future.result())
+        if len(done) <= self._saved:
+            return
+        rows, cols, seen = bars.state()
+        last = done[-1].scene
+        save(
+            self._folder,
+            Checkpoint(
+                key=self._key,
+                scenes=tuple(done),
+                next_frame=last.end_frame,
+                next_time_s=last.end_s,
+                bar_rows=rows,
+                bar_cols=cols,
+                bars_seen=seen,
+                skipped_packets=skipped,
+            ),
+        )
+        self._last, self._saved = now, len(done)

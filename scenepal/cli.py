@@ -8,7 +8,6 @@ stdout and nothing else does.
 
 from __future__ import annotations
 
-import signal
 import sys
 import time
 import traceback
@@ -30,7 +29,8 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from scenepal import checkpoint, pipeline
+from scenepal import checkpoint, palettes, pipeline
+from scenepal._entry import EXIT_INTERRUPTED, sigterm_as_interrupt
 from scenepal._version import __version__
 from scenepal.config import COLOR_SPACES, HDR_MODES, AnalysisConfig
 from scenepal.errors import (
@@ -43,7 +43,12 @@ from scenepal.errors import (
 )
 from scenepal.export import analysis_to_json, load_analysis, timecode
 from scenepal.models import Analysis
-from scenepal.outputs import check_output_folder, default_output_folder, write_outputs
+from scenepal.outputs import (
+    check_output_folder,
+    default_output_folder,
+    write_file,
+    write_outputs,
+)
 from scenepal.scenes import DETECTORS
 
 EXIT_OK = 0
@@ -53,7 +58,6 @@ EXIT_PARTIAL = 3
 EXIT_DATAERR = 65
 EXIT_NOINPUT = 66
 EXIT_CANTCREAT = 73
-EXIT_INTERRUPTED = 130
 
 _EXIT_CODES_HELP = (
     "Exit codes: 0 success, 2 usage error, 3 partial result (the file ends early; see coverage "
@@ -88,24 +92,6 @@ def _code_for(exc: ScenepalError) -> int:
     if isinstance(exc, ConfigError):
         return EXIT_USAGE
     return EXIT_UNEXPECTED
-
-
-@contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    """SIGTERM ends a run like Ctrl-C: cleanly, without partial outputs."""
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
-    except ValueError:  # not the main thread (e.g. called from a test runner's thread)
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 @contextmanager
@@ -254,7 +240,7 @@ def analyze(
 
     Writes analysis.json, barcode.png, palettes.png and scenes.csv to the output folder.
     """
-    with _errors(debug), _terminate_as_interrupt():
+    with _errors(debug), sigterm_as_interrupt():
         config = AnalysisConfig(
             colors=colors,
             detector=detector,
@@ -311,6 +297,63 @@ def render(
         folder = output or (analysis_file if analysis_file.is_dir() else analysis_file.parent)
         written = write_outputs(analysis, check_output_folder(folder))
         _err.print(f"wrote {folder}/: {', '.join(p.name for p in written)}", markup=False)
+
+
+# --- palette files: `scenepal export` (scenepal.palettes does the work) ---
+
+
+@app.command("export", epilog=_EXIT_CODES_HELP)
+def export_palette(
+    analysis_file: Annotated[
+        Path, typer.Argument(help="An analysis.json, or the folder holding it.")
+    ],
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="; ".join(f"{f.name}: {f.description}" for f in palettes.FORMATS.values()),
+            show_default=False,
+        ),
+    ],
+    scene: Annotated[
+        int | None,
+        typer.Option(min=1, help="One scene's palette (scenes numbered from 1, as on the sheet)."),
+    ] = None,
+    all_scenes: Annotated[
+        bool, typer.Option("--all-scenes", help="Every scene's palette, each as a group.")
+    ] = False,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The file to write, - for standard output (text formats); default: "
+            "palette[-scene-N|-all-scenes].EXT beside the analysis.",
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option(help="Show tracebacks of unexpected errors.")] = False,
+) -> None:
+    """Write the film's palette (or a scene's, or every scene's) as a palette file."""
+    with _errors(debug):
+        writer = palettes.get_format(fmt)
+        if output == "-" and not writer.text:
+            _fail(f"{writer.name} is a binary format; give a file with -o", EXIT_USAGE)
+        analysis = load_analysis(analysis_file)
+        data = writer.write(palettes.palette_set(analysis, scene=scene, all_scenes=all_scenes))
+        if output == "-":
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+            return
+        folder = analysis_file if analysis_file.is_dir() else analysis_file.parent
+        target = (
+            Path(output)
+            if output
+            else folder
+            / palettes.default_file_name(writer.name, scene=scene, all_scenes=all_scenes)
+        )
+        write_file(target, data)
+        _err.print(f"wrote {target}", markup=False)
 
 
 def run() -> None:

@@ -282,6 +282,13 @@ def pq_to_nits(signal: ArrayLike) -> FloatArray:
     return 10000.0 * (np.maximum(e - c1, 0.0) / (c2 - c3 * e)) ** (1 / m1)
 
 
+_HLG_A, _HLG_B, _HLG_C = 0.17883277, 0.28466892, 0.55991073
+"""The constants a, b, c of the BT.2100 HLG OETF."""
+
+BT2020_LUMA = np.array([0.2627, 0.6780, 0.0593])
+"""Luma weights of R, G and B with BT.2020 primaries."""
+
+
 def hlg_to_nits(signal: ArrayLike, *, peak_nits: float = 1000.0) -> FloatArray:
     """ITU-R BT.2100 HLG: signal RGB in [0, 1] (BT.2020) -> display light in cd/m2.
 
@@ -291,11 +298,11 @@ def hlg_to_nits(signal: ArrayLike, *, peak_nits: float = 1000.0) -> FloatArray:
     >>> round(float(hlg_to_nits([0.75, 0.75, 0.75])[1]), 0)
     203.0
     """
-    a, b, c = 0.17883277, 0.28466892, 0.55991073
+    a, b, c = _HLG_A, _HLG_B, _HLG_C
     e = np.clip(np.asarray(signal, dtype=np.float64), 0.0, 1.0)
     scene = np.where(e <= 0.5, e**2 / 3, (np.exp((e - c) / a) + b) / 12)
     gamma = 1.2 + 0.42 * np.log10(peak_nits / 1000.0)
-    ys = scene @ np.array([0.2627, 0.6780, 0.0593])
+    ys = scene @ BT2020_LUMA
     return np.asarray(peak_nits * (ys[..., None] ** (gamma - 1)) * scene, dtype=np.float64)
 
 
@@ -313,11 +320,23 @@ def tonemap_to_sdr(nits_bt2020: ArrayLike, *, knee: float = 0.9) -> FloatArray:
     """
     rel = np.asarray(nits_bt2020, dtype=np.float64) / SDR_REFERENCE_WHITE_NITS
     rgb = np.maximum(rel @ BT2020_TO_BT709.T, 0.0)
+    return np.asarray(np.clip(_shoulder(rgb, knee), 0.0, 1.0), dtype=np.float64)
+
+
+def _shoulder(rgb: NDArray[np.floating], knee: float) -> NDArray[np.floating]:
+    """The tone curve: colours whose largest component passes ``knee`` are scaled down so that
+    it rolls off smoothly (C1-continuous) towards 1; the others are kept. Works in the dtype of
+    ``rgb`` (float32 for whole frames, float64 for the reference).
+
+    >>> _shoulder(np.array([[0.5, 0.25, 0.0], [10.0, 5.0, 0.0]]), 0.9).round(4).tolist()
+    [[0.5, 0.25, 0.0], [1.0, 0.5, 0.0]]
+    """
     peak = rgb.max(axis=-1, keepdims=True)
-    span = 1.0 - knee
+    span = rgb.dtype.type(1.0 - knee)
     rolled = knee + span * (1.0 - np.exp(-(peak - knee) / span))
-    scale = np.where(peak > knee, rolled / np.maximum(peak, 1e-12), 1.0)
-    return np.asarray(np.clip(rgb * scale, 0.0, 1.0), dtype=np.float64)
+    scale = np.where(peak > knee, rolled / np.maximum(peak, 1e-12), 1.0).astype(rgb.dtype)
+    out: NDArray[np.floating] = rgb * scale
+    return out
 
 
 # Fast paths for whole frames: lookup tables instead of per-pixel powers and exponentials.
@@ -325,17 +344,16 @@ def tonemap_to_sdr(nits_bt2020: ArrayLike, *, knee: float = 0.9) -> FloatArray:
 _SIGNAL_STEPS = 65535
 _SIGNAL_GRID = np.linspace(0.0, 1.0, _SIGNAL_STEPS + 1)
 _PQ_REL_LUT = (pq_to_nits(_SIGNAL_GRID) / SDR_REFERENCE_WHITE_NITS).astype(np.float32)
-_A, _B, _C = 0.17883277, 0.28466892, 0.55991073
 _HLG_SCENE_LUT = np.where(
     _SIGNAL_GRID <= 0.5,
     _SIGNAL_GRID**2 / 3,
-    (np.exp((np.maximum(_SIGNAL_GRID, 0.5) - _C) / _A) + _B) / 12,
+    (np.exp((np.maximum(_SIGNAL_GRID, 0.5) - _HLG_C) / _HLG_A) + _HLG_B) / 12,
 ).astype(np.float32)
 _SRGB_DECODE_LUT = srgb_to_linear(_SIGNAL_GRID).astype(np.float32)
 _ENCODE_STEPS = 65535
 _SRGB_ENCODE_LUT = to_uint8(linear_to_srgb(np.linspace(0.0, 1.0, _ENCODE_STEPS + 1)))
 _BT2020_TO_BT709_T = BT2020_TO_BT709.T.astype(np.float32)
-_BT2020_LUMA = np.array([0.2627, 0.6780, 0.0593], dtype=np.float32)
+_BT2020_LUMA = BT2020_LUMA.astype(np.float32)
 
 
 def _signal_index(signal: NDArray[np.floating]) -> NDArray[np.uint16]:
@@ -397,11 +415,7 @@ def hdr_to_srgb8(
     if bt2020:
         flat = flat @ _BT2020_TO_BT709_T
     flat = np.maximum(flat, 0.0)
-    peak = flat.max(axis=1, keepdims=True)
-    span = np.float32(1.0 - knee)
-    rolled = knee + span * (1.0 - np.exp(-(peak - knee) / span))
-    scale = np.where(peak > knee, rolled / np.maximum(peak, 1e-12), 1.0).astype(np.float32)
-    return encode_srgb8(np.minimum(flat * scale, 1.0)).reshape(shape)
+    return encode_srgb8(np.minimum(_shoulder(flat, knee), 1.0)).reshape(shape)
 
 
 def bt2020_sdr_to_srgb8(signal: NDArray[np.floating]) -> NDArray[np.uint8]:

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from scenepal.errors import ConfigError
-from scenepal.scenes import DETECTORS
+from scenepal.scenes import detector_spec
 
 COLOR_SPACES = ("lab", "oklab")
 HDR_MODES = ("tonemap", "raw", "refuse")
@@ -56,10 +56,7 @@ class AnalysisConfig:
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ConfigError(f"{name} must be a number, got {value!r}")
         _check_range("colors", self.colors, 1, 32)
-        if self.detector not in DETECTORS:
-            raise ConfigError(
-                f"unknown detector {self.detector!r}; choose one of: {', '.join(DETECTORS)}"
-            )
+        detector_spec(self.detector)
         if self.threshold is not None and not self.threshold > 0:
             raise ConfigError(f"threshold must be positive, got {self.threshold}")
         _check_range("min_scene_len", self.min_scene_len, 1, 100_000)

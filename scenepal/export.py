@@ -14,14 +14,15 @@ import os
 from pathlib import Path
 from typing import Any
 
+from scenepal._callable import make_callable
 from scenepal.config import AnalysisConfig
 from scenepal.errors import AnalysisFileError, ConfigError
 from scenepal.models import (
     SCHEMA_VERSION,
     Analysis,
     ColorInfo,
-    Crop,
     Palette,
+    Rect,
     Scene,
     SceneResult,
     Swatch,
@@ -75,7 +76,7 @@ def analysis_to_dict(a: Analysis) -> dict[str, Any]:
             "fps": v.fps,
             "frame_count": a.frame_count,
             "duration_s": a.duration_s,
-            "container_frame_count": v.frame_count,
+            "container_frame_count": v.container_frame_count,
             "container_duration_s": v.duration_s,
             "codec": v.codec,
             "rotation": v.rotation,
@@ -212,14 +213,14 @@ def analysis_from_dict(doc: dict[str, Any]) -> Analysis:
             width=int(v["width"]),
             height=int(v["height"]),
             fps=float(v["fps"]),
-            frame_count=v.get("container_frame_count"),
+            container_frame_count=v.get("container_frame_count"),
             duration_s=v.get("container_duration_s"),
             codec=v.get("codec", ""),
             rotation=int(v.get("rotation", 0)),
             interlaced=bool(v.get("interlaced", False)),
             color=color,
         )
-        crop = None if v.get("crop") is None else Crop(**{k: int(x) for k, x in v["crop"].items()})
+        crop = None if v.get("crop") is None else Rect(**{k: int(x) for k, x in v["crop"].items()})
         scenes = tuple(
             SceneResult(
                 scene=Scene(
@@ -278,3 +279,31 @@ def load_analysis(path: str | os.PathLike[str]) -> Analysis:
     except json.JSONDecodeError as exc:
         raise AnalysisFileError(f"{p} is not valid JSON (line {exc.lineno})") from exc
     return analysis_from_dict(doc)
+
+
+# --- scenepal.export(...): palette files (scenepal.palettes), called through this module ---
+
+
+def export_palette(
+    analysis: Analysis | str | os.PathLike[str],
+    fmt: str = "ase",
+    *,
+    scene: int | None = None,
+    all_scenes: bool = False,
+    output: str | os.PathLike[str] | None = None,
+) -> bytes:
+    """A palette file (``scenepal.export(...)``): see :func:`scenepal.palettes.export_palette`.
+
+    With ``output``, the file is also written there (atomically).
+    """
+    from scenepal.palettes import export_palette as palette_file
+
+    data = palette_file(analysis, fmt, scene=scene, all_scenes=all_scenes)
+    if output is not None:
+        from scenepal.outputs import write_file
+
+        write_file(output, data)
+    return data
+
+
+make_callable(__name__, export_palette)

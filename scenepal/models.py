@@ -2,7 +2,7 @@
 
 Stage boundaries, in pipeline order::
 
-    VideoInfo + Frame        (video.py)     what the film is, and its frames at analysis size
+    VideoInfo + Frame        (probing.py, video.py) what the film is, its frames at analysis size
     Scene                    (scenes.py)    a [start, end) run of frames between two cuts
     SceneSample              (sampling.py)  the pixels that stand for one scene
     Palette of Swatch        (palette.py)   the colours of a scene, or of the film
@@ -24,13 +24,47 @@ SCHEMA_VERSION = 1
 
 
 @dataclass(frozen=True)
-class Crop:
-    """The picture area inside letterbox or pillarbox bars, in display pixels of the source."""
+class Rect:
+    """A rectangle of pixels: columns [x, right) and rows [y, bottom).
+
+    The one rectangle type of scenepal: the picture area inside letterbox or pillarbox bars
+    (in display pixels of the source), and any other region of a frame.
+
+    >>> r = Rect(10, 20, 100, 50)
+    >>> (r.right, r.bottom), Rect.from_edges(left=10, top=20, right=110, bottom=70) == r
+    ((110, 70), True)
+    >>> r.union(Rect(0, 30, 20, 80))
+    Rect(x=0, y=20, width=110, height=90)
+    """
 
     x: int
     y: int
     width: int
     height: int
+
+    @property
+    def right(self) -> int:
+        """The column just past the rectangle's right edge."""
+        return self.x + self.width
+
+    @property
+    def bottom(self) -> int:
+        """The row just below the rectangle's bottom edge."""
+        return self.y + self.height
+
+    @classmethod
+    def from_edges(cls, *, left: int, top: int, right: int, bottom: int) -> Rect:
+        """The rectangle of columns [left, right) and rows [top, bottom)."""
+        return cls(left, top, right - left, bottom - top)
+
+    def union(self, other: Rect) -> Rect:
+        """The smallest rectangle holding both."""
+        return Rect.from_edges(
+            left=min(self.x, other.x),
+            top=min(self.y, other.y),
+            right=max(self.right, other.right),
+            bottom=max(self.bottom, other.bottom),
+        )
 
 
 @dataclass(frozen=True)
@@ -69,7 +103,8 @@ class VideoInfo:
         width: display width in pixels (after rotation).
         height: display height in pixels (after rotation).
         fps: average frame rate from the stream (frames per second).
-        frame_count: frame count the container claims, or None; not trusted for timing.
+        container_frame_count: frame count the container claims, or None; not trusted for
+            timing (the frames actually decoded are ``Analysis.frame_count``).
         duration_s: container duration in seconds, or None (raw streams have none).
         codec: decoder name, e.g. "h264".
         rotation: clockwise rotation in degrees applied for display (0, 90, 180, 270).
@@ -81,7 +116,7 @@ class VideoInfo:
     width: int
     height: int
     fps: float
-    frame_count: int | None
+    container_frame_count: int | None
     duration_s: float | None
     codec: str
     rotation: int
@@ -213,7 +248,7 @@ class Analysis:
     video: VideoInfo
     frame_count: int
     duration_s: float
-    crop: Crop | None
+    crop: Rect | None
     settings: AnalysisConfig
     scenes: tuple[SceneResult, ...]
     palette: Palette

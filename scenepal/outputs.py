@@ -96,6 +96,34 @@ def render_files(analysis: Analysis) -> dict[str, bytes]:
     return files
 
 
+def write_file(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write one file atomically: under a temporary name beside it, then renamed over it.
+
+    Raises:
+        OutputError: the file cannot be written (permission, missing folder, disk full).
+    """
+    target = Path(path)
+    tmp: Path | None = None
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        tmp = Path(name)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, target)
+    except OSError as exc:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    except BaseException:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
 def write_outputs(analysis: Analysis, folder: str | os.PathLike[str]) -> list[Path]:
     """Write every output of ``analysis`` into ``folder`` atomically; return the paths written.
 

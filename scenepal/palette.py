@@ -12,10 +12,10 @@ import warnings
 
 import numpy as np
 from numpy.typing import NDArray
-from threadpoolctl import ThreadpoolController
 
 from scenepal import color
 from scenepal.models import Palette, Swatch
+from scenepal.threads import single_threaded_pools
 
 MERGE_DELTA_E = 2.5
 """Swatches are merged while every colour they stand for stays within this CIEDE2000 distance of
@@ -23,11 +23,6 @@ every other (in CIELAB)."""
 
 MERGE_DELTA_OK = 0.03
 """The same in OKLab, as a Euclidean distance (OKLab L runs 0-1 where CIELAB L* runs 0-100)."""
-
-_THREADPOOLS: list[ThreadpoolController] = []
-"""Clustering runs on one thread: its OpenMP workers would spin against the decoder's threads
-(measured: 36 ms a scene alone, 129 ms with two threads, ~500 ms while decoding). The
-controller is made once scikit-learn is imported: it only sees libraries already loaded."""
 
 _SRGB_TO_LINEAR_LUT = color.srgb_to_linear(np.arange(256) / 255.0)
 
@@ -149,9 +144,6 @@ def _cluster(
     # --version and every bad-input message would otherwise pay.
     from sklearn.cluster import MiniBatchKMeans
 
-    if not _THREADPOOLS:
-        _THREADPOOLS.append(ThreadpoolController())
-
     model = MiniBatchKMeans(
         n_clusters=k,
         random_state=seed,
@@ -160,7 +152,7 @@ def _cluster(
         max_no_improvement=5,
         reassignment_ratio=0.0,
     )
-    with warnings.catch_warnings(), _THREADPOOLS[0].limit(limits=1):
+    with warnings.catch_warnings(), single_threaded_pools():  # see scenepal.threads
         # Fewer distinct points than clusters is handled by the caller; this warning is noise.
         warnings.simplefilter("ignore", category=UserWarning)
         labels = model.fit_predict(points, sample_weight=weights)

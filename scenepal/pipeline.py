@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import os
-import time
 from array import array
 from collections import deque
 from collections.abc import Callable
@@ -25,21 +24,20 @@ from scenepal import checkpoint, color
 from scenepal._version import __version__
 from scenepal.config import AnalysisConfig
 from scenepal.errors import ConfigError, VideoOpenError
-from scenepal.export import timecode
 from scenepal.models import (
     Analysis,
-    ColorInfo,
     Frame,
     Palette,
+    Rect,
     Scene,
     SceneResult,
-    VideoInfo,
 )
+from scenepal.notes import analysis_warnings, coverage
 from scenepal.palette import extract_palette, film_palette, palette_from_colors
 from scenepal.sampling import SceneSample, SceneSampler
 from scenepal.scenes import SceneFinder, make_detector
 from scenepal.threads import single_threaded_helpers
-from scenepal.video import open_video
+from scenepal.video import VideoReader, open_video
 
 PROGRESS_EVERY = 12
 """Frames between two progress reports."""
@@ -93,7 +91,7 @@ def analyze(
             see :class:`scenepal.AnalysisConfig` for every option and its default.
         on_progress: called every few frames with a :class:`Progress`.
         checkpoint_dir: a folder (usually the output folder) for a checkpoint of the finished
-            scenes, saved every :data:`CHECKPOINT_EVERY_S` seconds; a valid checkpoint found
+            scenes, saved every ``scenepal.checkpoint.EVERY_S`` seconds; a valid checkpoint found
             there is resumed from. Remove it (``scenepal.checkpoint.remove``) once the outputs
             are written. Not used for previews.
         on_resume: called with the film time a run resumes from, when it does.
@@ -117,15 +115,76 @@ def analyze(
         ) as reader,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="scenepal-palette") as pool,
     ):
-        info = reader.info
+        one_pass = _Pass(path, cfg, reader, pool, on_progress)
+        if checkpoint_dir is not None and not cfg.preview:
+            one_pass.resume_from(checkpoint_dir, on_resume)
+        try:
+            ending = one_pass.run()
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return Analysis(
+        video=reader.info,
+        frame_count=ending.frame_count,
+        duration_s=ending.end_s,
+        crop=ending.crop,
+        settings=cfg,
+        scenes=ending.results,
+        palette=_film_palette(ending.results, cfg),
+        scenepal_version=__version__,
+        warnings=ending.warnings,
+        coverage=ending.coverage,
+        partial=ending.partial,
+        gaps=ending.gaps,
+    )
+
+
+@dataclass(frozen=True)
+class _Ending:
+    """What a finished pass hands to the :class:`Analysis`, besides the video and settings."""
+
+    results: tuple[SceneResult, ...]
+    frame_count: int
+    end_s: float
+    crop: Rect | None
+    warnings: tuple[str, ...]
+    coverage: float
+    partial: bool
+    gaps: tuple[tuple[float, float], ...]
+
+
+class _Pass:
+    """One decoding pass over a film: every frame goes to the detector, then (a few frames
+    later) to the sampler; closed scenes go to the palette worker; finished scenes are
+    checkpointed now and then; progress is reported every few frames.
+
+    Decoded frames are numbered 0, 1, ... (their ``ordinal``); ``film_index`` holds their frame
+    numbers in the film: the same in a full analysis, estimated from PTS in a preview. Both
+    ``times`` and ``film_index`` start at ``base``: 0, or the frame a checkpoint resumes from.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        cfg: AnalysisConfig,
+        reader: VideoReader,
+        pool: ThreadPoolExecutor,
+        on_progress: ProgressCallback | None,
+    ) -> None:
+        self._path = path
+        self._cfg = cfg
+        self._reader = reader
+        self._info = info = reader.info
+        self._pool = pool
+        self._on_progress = on_progress
         # A preview sees only keyframes, seconds apart: every one may start a scene.
         min_len = 1 if cfg.preview else cfg.min_scene_len
-        finder = SceneFinder(
+        self._finder = SceneFinder(
             make_detector(
                 cfg.detector, threshold=cfg.threshold, min_scene_len=min_len, fps=info.fps
             )
         )
-        sampler = SceneSampler(
+        self._sampler = SceneSampler(
             fps=info.fps,
             source_size=(info.width, info.height),
             sample_fps=cfg.sample_fps,
@@ -135,167 +194,162 @@ def analyze(
             black_level=cfg.black_level,
             seed=cfg.seed,
         )
-        # Decoded frames are numbered 0, 1, ... (``ordinal``); ``film_index`` is their frame
-        # number in the film: the same in a full analysis, estimated from PTS in a preview.
-        # Both arrays start at ``base``: 0, or the frame a checkpoint resumes from.
-        times = array("d")
-        film_index = array("q")
-        scenes: list[Scene] = []
-        results: list[Future[SceneResult]] = []
-        base, skipped_before = 0, 0
-        saver: _CheckpointSaver | None = None
-        if checkpoint_dir is not None and not cfg.preview:
-            key = checkpoint.checkpoint_key(
-                checkpoint.film_identity(path), cfg.to_dict(), __version__
-            )
-            saver = _CheckpointSaver(checkpoint_dir, key)
-            saved = checkpoint.load(checkpoint_dir, key)
-            if saved is not None and saved.scenes:
-                base, skipped_before = saved.next_frame, saved.skipped_packets
-                reader.resume_at(saved.next_frame, saved.next_time_s)
-                sampler.start_at(saved.next_frame)
-                sampler.bars.restore(saved.bar_rows, saved.bar_cols, saved.bars_seen)
-                for done in saved.scenes:
-                    scenes.append(done.scene)
-                    finished: Future[SceneResult] = Future()
-                    finished.set_result(done)
-                    results.append(finished)
-                if on_resume is not None:
-                    on_resume(saved.next_time_s)
+        self._times = array("d")
+        self._film_index = array("q")
+        self._base = 0
+        self._skipped_before = 0  # damaged packets met before a resumed run
+        self._scenes: list[Scene] = []
+        self._results: list[Future[SceneResult]] = []
+        self._saver: checkpoint.Saver | None = None
+        # Frames wait here for the sampler until the detector is DETECTION_LAG frames ahead.
+        self._pending: deque[Frame] = deque()
+        self._cuts: list[int] = []  # a heap of reported cuts not yet reached by the sampler
 
-        def time_of(ordinal: int) -> float:
-            return times[ordinal - base]
+    # -- checkpointing ---------------------------------------------------------------------
 
-        def frame_of(ordinal: int) -> int:
-            return film_index[ordinal - base]
+    def resume_from(
+        self, folder: str | os.PathLike[str], on_resume: Callable[[float], None] | None
+    ) -> None:
+        """Checkpoint into ``folder``, and resume from the checkpoint there if it fits."""
+        key = checkpoint.checkpoint_key(
+            checkpoint.film_identity(self._path), self._cfg.to_dict(), __version__
+        )
+        self._saver = checkpoint.Saver(folder, key)
+        saved = checkpoint.load(folder, key)
+        if saved is None or not saved.scenes:
+            return
+        self._base, self._skipped_before = saved.next_frame, saved.skipped_packets
+        self._reader.resume_at(saved.next_frame, saved.next_time_s)
+        self._sampler.start_at(saved.next_frame)
+        self._sampler.bars.restore(saved.bar_rows, saved.bar_cols, saved.bars_seen)
+        for done in saved.scenes:
+            self._scenes.append(done.scene)
+            finished: Future[SceneResult] = Future()
+            finished.set_result(done)
+            self._results.append(finished)
+        if on_resume is not None:
+            on_resume(saved.next_time_s)
 
-        def close_scene(end: int, end_s: float, end_frame: int) -> None:
-            start = scenes[-1].end_frame if scenes else 0
-            scene = Scene(len(scenes), start, end, time_of(start), end_s)
-            shown = Scene(len(scenes), frame_of(start), end_frame, time_of(start), end_s)
-            scenes.append(scene)
-            results.append(pool.submit(_scene_result, sampler.close(scene), cfg, shown))
-            if saver is not None:
-                saver.maybe_save(results, sampler, skipped_before + reader.skipped_packets)
+    def _skipped(self) -> int:
+        return self._skipped_before + self._reader.skipped_packets
 
-        # Frames reach the sampler DETECTION_LAG frames after the detector, so every cut at or
-        # before a frame is known when that frame is sampled: each scene is sampled the same
-        # way whenever its cut was reported, and whether or not the run was resumed.
-        pending: deque[Frame] = deque()
-        cuts: list[int] = []  # a heap of reported cuts not yet reached by the sampler
+    def _save(self) -> None:
+        if self._saver is not None:
+            self._saver.maybe_save(self._results, self._sampler.bars, self._skipped())
 
-        def sample_until(last: int) -> None:
-            while pending and pending[0].index <= last:
-                frame = pending.popleft()
-                while cuts and cuts[0] <= frame.index:
-                    cut = heapq.heappop(cuts)
-                    if cut > (scenes[-1].end_frame if scenes else 0):
-                        close_scene(cut, time_of(cut), frame_of(cut))
-                sampler.add(frame)
+    # -- the decoding loop -----------------------------------------------------------------
 
-        try:
-            for frame in reader.frames():
-                ordinal = frame.index
-                times.append(frame.time_s)
-                if cfg.preview:
-                    estimate = round(frame.time_s * info.fps)
-                    film_index.append(max(estimate, film_index[-1] + 1 if ordinal else 0))
-                else:
-                    film_index.append(ordinal)
-                for cut in finder.add(ordinal, frame.rgb):
-                    heapq.heappush(cuts, cut)
-                pending.append(frame)
-                sample_until(ordinal - DETECTION_LAG)
-                if on_progress is not None and (cfg.preview or ordinal % PROGRESS_EVERY == 0):
-                    on_progress(
-                        Progress(film_index[-1] + 1, frame.time_s, info.duration_s, len(scenes))
-                    )
-            if not times:
-                raise VideoOpenError(f"no frame of {os.fspath(path)} could be decoded")
-            n = base + len(times)
-            for cut in finder.finish(n - 1):
-                heapq.heappush(cuts, cut)
-            sample_until(n - 1)
-            if cfg.preview:
-                end_s = max(info.duration_s or 0.0, reader.end_time_s, times[-1])
-                total = max(film_index[-1] + 1, round(end_s * info.fps))
-            else:
-                end_s = max(reader.end_time_s, times[-1])
-                total = n
-            close_scene(n, end_s, total)
-            scene_results = tuple(f.result() for f in results)
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-        if on_progress is not None:
-            on_progress(Progress(total, end_s, info.duration_s, len(scenes)))
-        warnings = _warnings(info, end_s, skipped_before + reader.skipped_packets, reader.gaps)
-        share, partial = coverage(info, end_s)
-        if cfg.preview:
+    def run(self) -> _Ending:
+        """Decode the film to its end and wait for every palette."""
+        for frame in self._reader.frames():
+            self._number(frame)
+            self._detect(frame)
+            self._sample_until(frame.index - DETECTION_LAG)
+            self._report(frame)
+        return self._finish()
+
+    def _finish(self) -> _Ending:
+        if not self._times:
+            raise VideoOpenError(f"no frame of {os.fspath(self._path)} could be decoded")
+        n = self._base + len(self._times)
+        for cut in self._finder.finish(n - 1):
+            heapq.heappush(self._cuts, cut)
+        self._sample_until(n - 1)
+        end_s, total = self._film_end(n)
+        self._close_scene(n, end_s, total)
+        results = tuple(f.result() for f in self._results)
+        if self._on_progress is not None:
+            self._on_progress(Progress(total, end_s, self._info.duration_s, len(self._scenes)))
+        warnings = analysis_warnings(self._info, end_s, self._skipped(), self._reader.gaps)
+        if self._cfg.preview:
             warnings = (
                 f"preview: only the {n} keyframes of about {total} frames were decoded; "
                 "scene boundaries fall on keyframes and frame numbers are estimated from time",
                 *warnings,
             )
-        crop = sampler.bars.crop()
-    return Analysis(
-        video=info,
-        frame_count=total,
-        duration_s=end_s,
-        crop=crop,
-        settings=cfg,
-        scenes=scene_results,
-        palette=_film_palette(scene_results, cfg),
-        scenepal_version=__version__,
-        warnings=warnings,
-        coverage=share,
-        partial=partial,
-        gaps=tuple(reader.gaps),
-    )
-
-
-CHECKPOINT_EVERY_S = float(os.environ.get("SCENEPAL_CHECKPOINT_EVERY_S", "10"))
-"""Seconds between two checkpoint saves (environment: ``SCENEPAL_CHECKPOINT_EVERY_S``)."""
-
-
-class _CheckpointSaver:
-    """Saves the finished prefix of an analysis every so often."""
-
-    def __init__(self, folder: str | os.PathLike[str], key: str) -> None:
-        self._folder = folder
-        self._key = key
-        self._last = time.monotonic()
-        self._saved = 0
-
-    def maybe_save(
-        self, results: list[Future[SceneResult]], sampler: SceneSampler, skipped: int
-    ) -> None:
-        now = time.monotonic()
-        if now - self._last < CHECKPOINT_EVERY_S:  # read here so tests may change it
-            return
-        done: list[SceneResult] = []
-        for future in results:
-            if not future.done() or future.exception() is not None:
-                break
-            done.append(future.result())
-        if len(done) <= self._saved:
-            return
-        rows, cols, seen = sampler.bars.state()
-        last = done[-1].scene
-        checkpoint.save(
-            self._folder,
-            checkpoint.Checkpoint(
-                key=self._key,
-                scenes=tuple(done),
-                next_frame=last.end_frame,
-                next_time_s=last.end_s,
-                bar_rows=rows,
-                bar_cols=cols,
-                bars_seen=seen,
-                skipped_packets=skipped,
-            ),
+        share, partial = coverage(self._info, end_s)
+        return _Ending(
+            results=results,
+            frame_count=total,
+            end_s=end_s,
+            crop=self._sampler.bars.crop(),
+            warnings=warnings,
+            coverage=share,
+            partial=partial,
+            gaps=tuple(self._reader.gaps),
         )
-        self._last, self._saved = now, len(done)
+
+    # -- frame numbers (estimated from time in a preview) ----------------------------------
+
+    def _number(self, frame: Frame) -> None:
+        self._times.append(frame.time_s)
+        if self._cfg.preview:
+            estimate = round(frame.time_s * self._info.fps)
+            previous = self._film_index[-1] + 1 if frame.index else 0
+            self._film_index.append(max(estimate, previous))
+        else:
+            self._film_index.append(frame.index)
+
+    def _time_of(self, ordinal: int) -> float:
+        return self._times[ordinal - self._base]
+
+    def _frame_of(self, ordinal: int) -> int:
+        return self._film_index[ordinal - self._base]
+
+    def _film_end(self, n: int) -> tuple[float, int]:
+        """(end time, frame count) of the film once ``n`` frames were decoded."""
+        reader, last_time = self._reader, self._times[-1]
+        if not self._cfg.preview:
+            return max(reader.end_time_s, last_time), n
+        end_s = max(self._info.duration_s or 0.0, reader.end_time_s, last_time)
+        return end_s, max(self._film_index[-1] + 1, round(end_s * self._info.fps))
+
+    # -- detection, and the sampler DETECTION_LAG frames behind it -------------------------
+
+    def _detect(self, frame: Frame) -> None:
+        for cut in self._finder.add(frame.index, frame.rgb):
+            heapq.heappush(self._cuts, cut)
+        self._pending.append(frame)
+
+    def _sample_until(self, last: int) -> None:
+        """Sample pending frames up to ``last``, closing scenes at the cuts met on the way.
+
+        Every cut at or before a frame is known when that frame is sampled: each scene is
+        sampled the same way whenever its cut was reported, and whether or not the run was
+        resumed.
+        """
+        pending, cuts = self._pending, self._cuts
+        while pending and pending[0].index <= last:
+            frame = pending.popleft()
+            while cuts and cuts[0] <= frame.index:
+                cut = heapq.heappop(cuts)
+                if cut > (self._scenes[-1].end_frame if self._scenes else 0):
+                    self._close_scene(cut, self._time_of(cut), self._frame_of(cut))
+            self._sampler.add(frame)
+
+    # -- closing scenes --------------------------------------------------------------------
+
+    def _close_scene(self, end: int, end_s: float, end_frame: int) -> None:
+        """Close the open scene at decoded frame ``end`` (film frame ``end_frame``) and hand
+        its sample to the palette worker."""
+        index = len(self._scenes)
+        start = self._scenes[-1].end_frame if self._scenes else 0
+        scene = Scene(index, start, end, self._time_of(start), end_s)
+        shown = Scene(index, self._frame_of(start), end_frame, self._time_of(start), end_s)
+        self._scenes.append(scene)
+        sample = self._sampler.close(scene)
+        self._results.append(self._pool.submit(_scene_result, sample, self._cfg, shown))
+        self._save()
+
+    # -- progress --------------------------------------------------------------------------
+
+    def _report(self, frame: Frame) -> None:
+        if self._on_progress is None:
+            return
+        if self._cfg.preview or frame.index % PROGRESS_EVERY == 0:
+            film_frames = self._film_index[-1] + 1
+            duration = self._info.duration_s
+            self._on_progress(Progress(film_frames, frame.time_s, duration, len(self._scenes)))
 
 
 def _scene_result(sample: SceneSample, cfg: AnalysisConfig, shown: Scene) -> SceneResult:
@@ -333,68 +387,3 @@ def _film_palette(results: tuple[SceneResult, ...], cfg: AnalysisConfig) -> Pale
         seed=cfg.seed,
         color_space=cfg.color_space,
     )
-
-
-_FIELD_WORDS = {
-    "matrix": "colour matrix",
-    "range": "colour range",
-    "transfer": "transfer characteristic",
-    "primaries": "colour primaries",
-}
-
-
-def color_warnings(c: ColorInfo) -> list[str]:
-    """One line per guessed colour field, and one for HDR handling."""
-    lines = [
-        f"{_FIELD_WORDS[name]} not tagged; assumed {getattr(c, name)}"
-        for name in c.assumed
-        if name in _FIELD_WORDS
-    ]
-    if c.hdr is not None and c.hdr_handling == "tonemap":
-        lines.append(f"HDR ({c.hdr.upper()}) tone-mapped to SDR BT.709 for palettes and images")
-    elif c.hdr is not None:
-        lines.append(f"HDR ({c.hdr.upper()}) analysed raw, without tone mapping: colours are off")
-    return lines
-
-
-PARTIAL_BELOW = 0.98
-"""An analysis whose decoded time ends before this share of the container's duration (less one
-frame) is partial."""
-
-
-def coverage(info: VideoInfo, end_s: float) -> tuple[float, bool]:
-    """Share of the film decoded, and whether that makes the analysis partial.
-
-    >>> from scenepal.models import ColorInfo
-    >>> c = ColorInfo("bt709", "limited", "bt709", "bt709", 8, "yuv420p")
-    >>> info = VideoInfo("f", 8, 8, 25.0, None, 100.0, "h264", 0, False, c)
-    >>> coverage(info, 37.0), coverage(info, 99.97)
-    ((0.37, True), (0.9997, False))
-    """
-    if not info.duration_s or info.duration_s <= 0:
-        return 1.0, False
-    share = min(1.0, end_s / info.duration_s)
-    partial = end_s < PARTIAL_BELOW * info.duration_s - 1.0 / info.fps
-    return round(share, 4), partial
-
-
-def _warnings(
-    info: VideoInfo, end_s: float, skipped: int, gaps: list[tuple[float, float]]
-) -> tuple[str, ...]:
-    lines = color_warnings(info.color)
-    if skipped:
-        lines.append(f"{skipped} damaged packet(s) could not be decoded and were skipped")
-    if gaps:
-        where = ", ".join(f"{timecode(a)[:10]}-{timecode(b)[:10]}" for a, b in gaps[:5])
-        more = f" and {len(gaps) - 5} more" if len(gaps) > 5 else ""
-        lost = sum(b - a for a, b in gaps)
-        lines.append(
-            f"{lost:.1f} s of the film is damaged and could not be decoded: gaps at {where}{more}"
-        )
-    share, partial = coverage(info, end_s)
-    if partial and info.duration_s:
-        lines.append(
-            f"the file ends at {timecode(end_s)[:10]} of {timecode(info.duration_s)[:10]}; "
-            f"analysed the first {share:.0%}"
-        )
-    return tuple(lines)

@@ -30,8 +30,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from scenepal import fades
-from scenepal.bars import BarTracker, Box, crop_of, picture_area
-from scenepal.models import Crop, Frame, Scene
+from scenepal.bars import BarTracker, crop_of, picture_area
+from scenepal.models import Frame, Rect, Scene
 
 LONG_TAKE_GROWTH = 4
 """A long take keeps up to this many times ``frames_per_scene`` frames and pixels."""
@@ -63,7 +63,7 @@ class SceneSample:
     black: bool
     frames: int
     seed: int
-    crop: Crop | None = None
+    crop: Rect | None = None
     kept: tuple[Frame, ...] = ()
     excluded: dict[str, int] = field(default_factory=lambda: dict.fromkeys(fades.EXCLUSIONS, 0))
 
@@ -244,10 +244,11 @@ def sample_frames(taken: SceneFrames, settings: SamplingSettings) -> SceneSample
     box = area.box
     crop = crop_of(box, width, height)
     levels = taken.levels
-    if box is not None and box.area < width * height:
+    inside = 0 if box is None else box.width * box.height
+    if box is not None and 0 < inside < width * height:
         # Mean luma inside the picture: the frame's mean with the bars (at their level) out.
         whole = width * height
-        levels = (levels * whole - area.bar_level * (whole - box.area)) / box.area
+        levels = (levels * whole - area.bar_level * (whole - inside)) / inside
     labels = fades.classify(levels, taken.thumbs, black_level=settings.black_level)
     rng = np.random.default_rng(taken.seed)
     durations = _durations(taken.times, scene.end_s)
@@ -315,16 +316,16 @@ def _screen_time(
     return float(durations[span][labels[span] == fades.KEPT].sum())
 
 
-def _inside(rgb: NDArray[np.uint8], box: Box | None, width: int, height: int) -> NDArray[np.uint8]:
+def _inside(rgb: NDArray[np.uint8], box: Rect | None, width: int, height: int) -> NDArray[np.uint8]:
     """The frame's pixels inside ``box`` (source pixels), shrunk by one analysis pixel per bar
     (the scaled edge mixes bar and picture)."""
     if box is None:
         return rgb.reshape(-1, 3)
     h, w = rgb.shape[:2]
     sy, sx = h / height, w / width
-    top = math.ceil(box.top * sy) + (1 if box.top > 0 else 0)
+    top = math.ceil(box.y * sy) + (1 if box.y > 0 else 0)
     bottom = math.floor(box.bottom * sy) - (1 if box.bottom < height else 0)
-    left = math.ceil(box.left * sx) + (1 if box.left > 0 else 0)
+    left = math.ceil(box.x * sx) + (1 if box.x > 0 else 0)
     right = math.floor(box.right * sx) - (1 if box.right < width else 0)
     if bottom <= top or right <= left:
         return rgb.reshape(-1, 3)

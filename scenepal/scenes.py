@@ -16,6 +16,8 @@ import cv2
 import numpy as np
 import scenedetect
 
+from scenepal.errors import ConfigError
+
 
 class CutDetector(Protocol):
     """Finds cuts in a stream of frames.
@@ -53,59 +55,52 @@ class _SceneDetectAdapter:
 
 @dataclass(frozen=True)
 class DetectorSpec:
-    """A named scene detector.
+    """A named scene detector: one of PySceneDetect's, with the threshold it is given.
 
     Attributes:
         name: the name users pick it by.
         description: one line for help texts.
         default_threshold: the threshold used when none is given.
-        build: makes a fresh detector from (threshold, min_scene_len in frames, fps).
+        detector_class: PySceneDetect's ``SceneDetector`` class.
+        threshold_arg: the name of that class's threshold argument.
     """
 
     name: str
     description: str
     default_threshold: float
-    build: Callable[[float, int, float], CutDetector]
+    detector_class: Callable[..., Any]
+    threshold_arg: str = "threshold"
 
-
-def _content(threshold: float, min_len: int, fps: float) -> CutDetector:
-    return _SceneDetectAdapter(
-        scenedetect.ContentDetector(threshold=threshold, min_scene_len=min_len), fps
-    )
-
-
-def _adaptive(threshold: float, min_len: int, fps: float) -> CutDetector:
-    return _SceneDetectAdapter(
-        scenedetect.AdaptiveDetector(adaptive_threshold=threshold, min_scene_len=min_len), fps
-    )
-
-
-def _threshold(threshold: float, min_len: int, fps: float) -> CutDetector:
-    return _SceneDetectAdapter(
-        scenedetect.ThresholdDetector(threshold=threshold, min_scene_len=min_len), fps
-    )
-
-
-def _hash(threshold: float, min_len: int, fps: float) -> CutDetector:
-    return _SceneDetectAdapter(
-        scenedetect.HashDetector(threshold=threshold, min_scene_len=min_len), fps
-    )
-
-
-def _histogram(threshold: float, min_len: int, fps: float) -> CutDetector:
-    return _SceneDetectAdapter(
-        scenedetect.HistogramDetector(threshold=threshold, min_scene_len=min_len), fps
-    )
+    def build(self, threshold: float | None, min_scene_len: int, fps: float) -> CutDetector:
+        """A fresh detector; ``threshold=None`` uses :attr:`default_threshold`."""
+        value = self.default_threshold if threshold is None else threshold
+        options = {self.threshold_arg: value, "min_scene_len": min_scene_len}
+        return _SceneDetectAdapter(self.detector_class(**options), fps)
 
 
 DETECTORS: dict[str, DetectorSpec] = {
     spec.name: spec
     for spec in (
-        DetectorSpec("content", "hue/saturation/brightness change between frames", 27.0, _content),
-        DetectorSpec("adaptive", "content change relative to its neighbours", 3.0, _adaptive),
-        DetectorSpec("threshold", "fades in and out of black", 12.0, _threshold),
-        DetectorSpec("hash", "perceptual hash distance between frames", 0.35, _hash),
-        DetectorSpec("histogram", "luma histogram change between frames", 0.2, _histogram),
+        DetectorSpec(
+            "content",
+            "hue/saturation/brightness change between frames",
+            27.0,
+            scenedetect.ContentDetector,
+        ),
+        DetectorSpec(
+            "adaptive",
+            "content change relative to its neighbours",
+            3.0,
+            scenedetect.AdaptiveDetector,
+            threshold_arg="adaptive_threshold",
+        ),
+        DetectorSpec("threshold", "fades in and out of black", 12.0, scenedetect.ThresholdDetector),
+        DetectorSpec(
+            "hash", "perceptual hash distance between frames", 0.35, scenedetect.HashDetector
+        ),
+        DetectorSpec(
+            "histogram", "luma histogram change between frames", 0.2, scenedetect.HistogramDetector
+        ),
     )
 }
 """Scene detectors by name; ``content`` is the default."""
@@ -114,11 +109,24 @@ DETECTORS: dict[str, DetectorSpec] = {
 def make_detector(
     name: str, *, threshold: float | None, min_scene_len: int, fps: float
 ) -> CutDetector:
-    """Build the detector called ``name``; ``threshold=None`` uses its default."""
-    spec = DETECTORS[name]
-    return spec.build(
-        spec.default_threshold if threshold is None else threshold, min_scene_len, fps
-    )
+    """Build the detector called ``name``; ``threshold=None`` uses its default.
+
+    Raises:
+        ConfigError: no detector has that name (the message lists the valid ones).
+    """
+    return detector_spec(name).build(threshold, min_scene_len, fps)
+
+
+def detector_spec(name: str) -> DetectorSpec:
+    """The detector called ``name``.
+
+    Raises:
+        ConfigError: no detector has that name (the message lists the valid ones).
+    """
+    spec = DETECTORS.get(name)
+    if spec is None:
+        raise ConfigError(f"unknown detector {name!r}; choose one of: {', '.join(DETECTORS)}")
+    return spec
 
 
 class SceneFinder:
@@ -142,11 +150,6 @@ class SceneFinder:
         new = self._detector.process(index, bgr)
         self._cuts.update(new)
         return new
-
-    @property
-    def cuts(self) -> list[int]:
-        """Cuts found so far, sorted."""
-        return sorted(self._cuts)
 
     def finish(self, last_index: int) -> list[int]:
         """End of film: every cut, sorted, each strictly inside the film."""

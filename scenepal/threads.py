@@ -4,17 +4,39 @@ FFmpeg's frame threads already keep both cores busy. The pools that OpenCV and O
 for the small per-frame and per-scene operations only add hand-offs, and idle pool workers spin
 in ``sched_yield``: measured on 2 cores in a 4-minute 1080p analysis, an OpenCV worker thread
 used 1.4 CPU-seconds (``/proc`` per-thread times) and ``sched_yield`` about 1.2 more (``perf``),
-time taken straight from the decoder. scikit-learn's OpenMP pool is limited separately, around
-each fit (``scenepal.palette``), because it is loaded only with scikit-learn.
+time taken straight from the decoder. Clustering is held at one thread too: scikit-learn's
+OpenMP workers would spin against the decoder's threads (measured: 36 ms a scene alone, 129 ms
+with two threads, ~500 ms while decoding).
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import cv2
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
+
+_CONTROLLER: list[tuple[int, ThreadpoolController]] = []
+"""The controller, with the number of modules loaded when it was made: it sees only the
+libraries loaded by then (scikit-learn brings its OpenMP runtime in later), so a new one is made
+once more modules are loaded."""
+
+
+def pool_controller() -> ThreadpoolController:
+    """A controller of every BLAS and OpenMP pool loaded so far (remade after new imports)."""
+    loaded = len(sys.modules)
+    if not _CONTROLLER or _CONTROLLER[0][0] != loaded:
+        _CONTROLLER[:] = [(loaded, ThreadpoolController())]
+    return _CONTROLLER[0][1]
+
+
+@contextmanager
+def single_threaded_pools() -> Iterator[None]:
+    """Run the block with every BLAS and OpenMP pool loaded so far at one thread."""
+    with pool_controller().limit(limits=1):
+        yield
 
 
 @contextmanager
@@ -33,7 +55,7 @@ def single_threaded_helpers() -> Iterator[None]:
     before = cv2.getNumThreads()
     cv2.setNumThreads(1)
     try:
-        with threadpool_limits(limits=1):
+        with single_threaded_pools():
             yield
     finally:
         cv2.setNumThreads(before)

@@ -91,7 +91,7 @@ def test_an_interrupted_analysis_resumes_to_the_same_result(
     long_film: FilmTruth, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reference = analysis_to_json(scenepal.analyze(long_film.path))
-    monkeypatch.setattr(pipeline, "CHECKPOINT_EVERY_S", 0.0)
+    monkeypatch.setattr(checkpoint, "EVERY_S", 0.0)
     out = tmp_path / "out"
 
     def interrupt(p: pipeline.Progress) -> None:
@@ -110,7 +110,7 @@ def test_an_interrupted_analysis_resumes_to_the_same_result(
 def test_changed_settings_start_again(
     long_film: FilmTruth, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pipeline, "CHECKPOINT_EVERY_S", 0.0)
+    monkeypatch.setattr(checkpoint, "EVERY_S", 0.0)
     out = tmp_path / "out"
 
     def interrupt(p: pipeline.Progress) -> None:

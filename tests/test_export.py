@@ -24,7 +24,7 @@ from scenepal.export import (
     scenes_csv,
     timecode,
 )
-from scenepal.models import SCHEMA_VERSION, Analysis, Crop
+from scenepal.models import SCHEMA_VERSION, Analysis, Rect
 
 RED, BLUE, WHITE, GREEN = (200, 30, 30), (20, 20, 120), (250, 250, 250), (30, 160, 60)
 
@@ -38,7 +38,7 @@ def analysis() -> Analysis:
             (2.5, [(GREEN, 0.5), (RED, 0.3), (WHITE, 0.2)]),
         ],
         path="films/été.mp4",
-        crop=Crop(0, 140, 1920, 800),
+        crop=Rect(0, 140, 1920, 800),
         warnings=("colour matrix not tagged; assumed bt709",),
         color_info=make_color_info(assumed=("matrix",)),
     )
@@ -127,7 +127,7 @@ def test_json_is_deterministic(analysis: Analysis) -> None:
             (2.5, [(GREEN, 0.5), (RED, 0.3), (WHITE, 0.2)]),
         ],
         path="films/été.mp4",
-        crop=Crop(0, 140, 1920, 800),
+        crop=Rect(0, 140, 1920, 800),
         warnings=("colour matrix not tagged; assumed bt709",),
         color_info=make_color_info(assumed=("matrix",)),
     )
@@ -325,7 +325,7 @@ def test_optional_keys_have_defaults(analysis: Analysis) -> None:
             del scene[key]
     del doc["warnings"]
     a = analysis_from_dict(doc)
-    assert a.video.frame_count is None
+    assert a.video.container_frame_count is None
     assert a.video.codec == ""
     assert a.video.color.bit_depth == 8
     assert a.video.color.assumed == ()

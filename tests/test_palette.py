@@ -353,13 +353,3 @@ def test_film_palette_needs_one_duration_per_palette() -> None:
         film_palette(
             [make_palette([((1, 2, 3), 1.0)])], [1.0, 2.0], colors=3, seed=0, color_space="lab"
         )
-
-
-def test_clustering_threads_are_limited_once_scikit_learn_is_loaded() -> None:
-    from scenepal import palette as palette_module
-
-    pixels = np.random.default_rng(0).integers(0, 256, (3000, 3), dtype=np.uint8)
-    extract_palette(pixels, colors=5, seed=0)
-    controller = palette_module._THREADPOOLS[0]
-    # The controller must see scikit-learn's OpenMP runtime, or its limit does nothing.
-    assert "openmp" in {info["user_api"] for info in controller.info()}

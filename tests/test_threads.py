@@ -29,3 +29,24 @@ def test_settings_come_back_when_the_block_raises() -> None:
     with pytest.raises(RuntimeError), single_threaded_helpers():
         raise RuntimeError("boom")
     assert cv2.getNumThreads() == 2
+
+
+def test_clustering_runs_with_scikit_learns_openmp_pool_at_one_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sklearn.cluster import MiniBatchKMeans
+
+    from scenepal.palette import extract_palette
+
+    seen: list[set[int]] = []
+    fit = MiniBatchKMeans.fit_predict
+
+    def watched(self: MiniBatchKMeans, *args: object, **kwargs: object) -> object:
+        seen.append({int(p["num_threads"]) for p in threadpool_info() if p["user_api"] == "openmp"})
+        return fit(self, *args, **kwargs)
+
+    monkeypatch.setattr(MiniBatchKMeans, "fit_predict", watched)
+    pixels = np.random.default_rng(0).integers(0, 256, (3000, 3), dtype=np.uint8)
+    extract_palette(pixels, colors=5, seed=0)
+    # scikit-learn's OpenMP runtime is loaded and seen, and held at one thread during the fit.
+    assert seen == [{1}]

@@ -12,7 +12,7 @@ import pytest
 from films import FilmTruth, Shot, encoded_rgb
 from PIL import Image
 
-from scenepal import video
+from scenepal import colorspace, probing, video
 from scenepal.errors import HdrRefusedError, InputNotFoundError, VideoOpenError
 
 COLOR = (30, 120, 200)
@@ -30,10 +30,10 @@ def _first_frame(path: Path, **kwargs: object) -> video.Frame:
 
 
 def test_probe_describes_the_film(cut_film_h264: FilmTruth) -> None:
-    info = video.probe(cut_film_h264.path)
+    info = probing.probe(cut_film_h264.path)
     assert (info.width, info.height) == (320, 180)
     assert info.fps == pytest.approx(24.0)
-    assert info.frame_count == cut_film_h264.frame_count
+    assert info.container_frame_count == cut_film_h264.frame_count
     assert info.duration_s == pytest.approx(cut_film_h264.duration, abs=0.05)
     assert info.codec == "h264"
     assert info.rotation == 0
@@ -123,7 +123,7 @@ def test_colour_tags_are_resolved_and_applied(
     make_film: Callable[..., FilmTruth],
 ) -> None:
     film = make_film(name, SOLID, **kwargs)
-    info = video.probe(film.path)
+    info = probing.probe(film.path)
     assert (info.color.matrix, info.color.range, info.color.assumed) == (matrix, rng, assumed)
     frame = _first_frame(film.path)
     want = np.array(encoded_rgb(COLOR, matrix=film.matrix, full_range=film.full_range))
@@ -139,7 +139,7 @@ def test_luma_profiles_show_bars(make_film: Callable[..., FilmTruth]) -> None:
 
 
 def test_resolve_color_guesses_bt2020_for_untagged_hdr() -> None:
-    c = video.resolve_color(
+    c = colorspace.resolve_color(
         colorspace=2,
         color_range=1,
         transfer=16,
@@ -165,9 +165,9 @@ def test_hdr_refuse_raises(tmp_path: Path) -> None:
             frame.pts, frame.time_base = i, Fraction(1, 24)
             out.mux(stream.encode(frame))
         out.mux(stream.encode())
-    assert video.probe(path).color.hdr == "pq"
+    assert probing.probe(path).color.hdr == "pq"
     with pytest.raises(HdrRefusedError, match="HDR"):
-        video.probe(path, hdr="refuse")
+        probing.probe(path, hdr="refuse")
 
 
 def _audio_only(path: Path) -> None:
@@ -207,7 +207,7 @@ def test_bad_inputs_raise_one_line_errors(
     path = tmp_path / ("song.m4a" if make is _audio_only else "film.mp4")
     make(path)
     with pytest.raises(error, match=message) as caught:
-        video.probe(path)
+        probing.probe(path)
     assert "\n" not in str(caught.value)
     with pytest.raises(error), video.open_video(path):
         pass
@@ -226,7 +226,7 @@ def test_rotation_metadata_is_honoured(tmp_path: Path) -> None:
             frame.pts, frame.time_base = i, Fraction(1, 24)
             out.mux(stream.encode(frame))
         out.mux(stream.encode())
-    info = video.probe(path)
+    info = probing.probe(path)
     assert (info.rotation, info.width, info.height) == (270, 48, 64)
     frame = _first_frame(path)
     assert frame.rgb.shape == (64, 48, 3)
