@@ -15,8 +15,7 @@ from the per-row and per-column luma profiles of its sampled frames:
   frame lights it: a flash, a dissolve from another aspect ratio or coding noise in a bar does
   not widen the box. The picture area spans the first to the last picture line on each axis.
 
-The film-wide :class:`BarTracker` (a running maximum) is what the film-level crop and checkpoints
-still use until the pipeline reports per-scene crops.
+The film's crop is the scenes' most common one (:func:`film_crop`).
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from scenepal.models import Frame, Rect
+from scenepal.models import Rect, SceneResult
 
 MIN_BAR_PX = 2
 """Bars thinner than this (in source pixels) are not reported as a crop."""
@@ -173,56 +172,22 @@ def crop_of(box: Rect | None, width: int, height: int) -> Rect | None:
     return box
 
 
-class BarTracker:
-    """The film-wide picture box: a row (or column) belongs to the picture once any non-black
-    frame shows it brighter than ``black_level``.
+def film_crop(results: tuple[SceneResult, ...] | list[SceneResult]) -> Rect | None:
+    """The film's crop: the crop (or None) shown for the most frames among its scenes that
+    are not black; ties go to the one met first.
 
-    Kept for the film-level crop and for checkpoints; scenes use :func:`picture_area`.
+    >>> from scenepal.models import Palette, Scene
+    >>> def r(start, end, crop):
+    ...     return SceneResult(Scene(0, start, end, 0, 0), Palette(()), (0, 0, 0), False, 1, 1,
+    ...                        crop=crop)
+    >>> box = Rect(0, 20, 320, 140)
+    >>> film_crop([r(0, 50, box), r(50, 80, None), r(80, 120, box)])
+    Rect(x=0, y=20, width=320, height=140)
     """
-
-    def __init__(self, width: int, height: int, black_level: float) -> None:
-        self.width = width
-        self.height = height
-        self.black_level = black_level
-        self._rows = np.zeros(height, dtype=np.float32)
-        self._cols = np.zeros(width, dtype=np.float32)
-        self._seen = False
-
-    def add(self, frame: Frame) -> None:
-        """Take a frame's profiles (black frames are ignored)."""
-        if float(frame.rows.mean()) < self.black_level:
-            return
-        np.maximum(self._rows, frame.rows, out=self._rows)
-        np.maximum(self._cols, frame.cols, out=self._cols)
-        self._seen = True
-
-    def state(self) -> tuple[np.ndarray, np.ndarray, bool]:
-        """(row maxima, column maxima, seen) -- what a checkpoint keeps."""
-        return self._rows.copy(), self._cols.copy(), self._seen
-
-    def restore(self, rows: np.ndarray, cols: np.ndarray, seen: bool) -> None:
-        """Continue from a checkpoint's state."""
-        if rows.shape != self._rows.shape or cols.shape != self._cols.shape:
-            raise ValueError("bar state of another picture size")
-        self._rows[:] = rows
-        self._cols[:] = cols
-        self._seen = seen
-
-    def box(self) -> Rect | None:
-        """The picture box so far, or None when only black frames were seen."""
-        if not self._seen:
-            return None
-        lit_rows = np.flatnonzero(self._rows > self.black_level)
-        lit_cols = np.flatnonzero(self._cols > self.black_level)
-        if len(lit_rows) == 0 or len(lit_cols) == 0:
-            return None
-        return Rect.from_edges(
-            left=int(lit_cols[0]),
-            top=int(lit_rows[0]),
-            right=int(lit_cols[-1]) + 1,
-            bottom=int(lit_rows[-1]) + 1,
-        )
-
-    def crop(self) -> Rect | None:
-        """The crop to report: None when no bar is at least :data:`MIN_BAR_PX` thick."""
-        return crop_of(self.box(), self.width, self.height)
+    frames: dict[Rect | None, int] = {}
+    for result in results:
+        if not result.black:
+            frames[result.crop] = frames.get(result.crop, 0) + result.scene.frame_count
+    if not frames:
+        return None
+    return max(frames, key=lambda crop: frames[crop])

@@ -1,8 +1,8 @@
 """Checkpoints: the finished part of an analysis, saved as it goes, so a long run can resume.
 
 A checkpoint lives in the output folder as ``.scenepal-checkpoint.json``. It holds the scenes
-whose palettes are done, the frame and time where the next scene starts, and the letterbox
-tracker's state. It is keyed by the film's identity (size, modification time and a hash of its
+whose palettes are done (with their crops and excluded frames) and the frame and time where
+the next scene starts. It is keyed by the film's identity (size, modification time and a hash of its
 first and last 64 KiB), the settings and scenepal's version: a changed file or changed settings
 make it stale, and it is ignored. Written atomically (temporary name, then rename).
 """
@@ -13,21 +13,24 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import numpy as np
-
-from scenepal.export import palette_from_list, palette_to_list
+from scenepal.export import (
+    excluded_from_dict,
+    excluded_to_dict,
+    palette_from_list,
+    palette_to_list,
+    rect_from_dict,
+    rect_to_dict,
+)
 from scenepal.models import Scene, SceneResult
 
-if TYPE_CHECKING:
-    from scenepal.bars import BarTracker
-
 CHECKPOINT_NAME = ".scenepal-checkpoint.json"
-CHECKPOINT_FORMAT = 1
+CHECKPOINT_FORMAT = 2
 _EDGE_BYTES = 64 * 1024
 
 EVERY_S = float(os.environ.get("SCENEPAL_CHECKPOINT_EVERY_S", "10"))
@@ -56,9 +59,8 @@ class Checkpoint:
         scenes: finished scenes, in order, contiguous from frame 0.
         next_frame: frame index where the next scene starts (end of the last finished scene).
         next_time_s: that frame's time in seconds.
-        bar_rows: the letterbox tracker's per-row maxima so far.
-        bar_cols: its per-column maxima.
-        bars_seen: whether the tracker has seen a non-black frame.
+        sampler: what the sampler needs to begin that scene as an uninterrupted run would
+            (``SceneSampler.state_at``).
         skipped_packets: damaged packets skipped so far.
     """
 
@@ -66,10 +68,8 @@ class Checkpoint:
     scenes: tuple[SceneResult, ...]
     next_frame: int
     next_time_s: float
-    bar_rows: np.ndarray
-    bar_cols: np.ndarray
-    bars_seen: bool
     skipped_packets: int
+    sampler: dict[str, Any] = field(default_factory=dict)
 
 
 def checkpoint_key(identity: str, settings: dict[str, Any], version: str) -> str:
@@ -87,6 +87,8 @@ def _result_to_dict(r: SceneResult) -> dict[str, Any]:
         "black": r.black,
         "sampled_frames": r.sampled_frames,
         "sampled_pixels": r.sampled_pixels,
+        "crop": rect_to_dict(r.crop),
+        "excluded": excluded_to_dict(r.excluded),
     }
 
 
@@ -100,6 +102,8 @@ def _result_from_dict(d: dict[str, Any]) -> SceneResult:
         black=bool(d["black"]),
         sampled_frames=int(d["sampled_frames"]),
         sampled_pixels=int(d["sampled_pixels"]),
+        crop=rect_from_dict(d["crop"]),
+        excluded=excluded_from_dict(d["excluded"]),
     )
 
 
@@ -113,10 +117,8 @@ def save(folder: str | os.PathLike[str], checkpoint: Checkpoint) -> None:
         "scenes": [_result_to_dict(r) for r in checkpoint.scenes],
         "next_frame": checkpoint.next_frame,
         "next_time_s": checkpoint.next_time_s,
-        "bar_rows": checkpoint.bar_rows.tolist(),
-        "bar_cols": checkpoint.bar_cols.tolist(),
-        "bars_seen": checkpoint.bars_seen,
         "skipped_packets": checkpoint.skipped_packets,
+        "sampler": checkpoint.sampler,
     }
     tmp = target / f"{CHECKPOINT_NAME}.{os.getpid()}.tmp"
     tmp.write_text(json.dumps(doc), encoding="utf-8")
@@ -138,10 +140,8 @@ def load(folder: str | os.PathLike[str], key: str) -> Checkpoint | None:
             scenes=tuple(_result_from_dict(d) for d in doc["scenes"]),
             next_frame=int(doc["next_frame"]),
             next_time_s=float(doc["next_time_s"]),
-            bar_rows=np.asarray(doc["bar_rows"], dtype=np.float32),
-            bar_cols=np.asarray(doc["bar_cols"], dtype=np.float32),
-            bars_seen=bool(doc["bars_seen"]),
             skipped_packets=int(doc["skipped_packets"]),
+            sampler=dict(doc["sampler"]),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -162,14 +162,17 @@ class Saver:
         self._saved = 0
 
     def maybe_save(
-        self, results: list[Future[SceneResult]], bars: BarTracker, skipped: int
+        self,
+        results: list[Future[SceneResult]],
+        skipped: int,
+        sampler_state: Callable[[int], dict[str, Any]],
     ) -> None:
         """Save the scenes whose palettes are done, if it is time and there are new ones.
 
         Args:
             results: every scene's palette so far, in order, done or still being worked on.
-            bars: the letterbox tracker, whose state is saved with them.
             skipped: damaged packets skipped so far.
+            sampler_state: the sampler's state for the scene starting at a given frame.
         """
         now = time.monotonic()
         if now - self._last < EVERY_S:  # read here so tests may change it
@@ -181,7 +184,6 @@ class Saver:
             done.append(future.result())
         if len(done) <= self._saved:
             return
-        rows, cols, seen = bars.state()
         last = done[-1].scene
         save(
             self._folder,
@@ -190,10 +192,8 @@ class Saver:
                 scenes=tuple(done),
                 next_frame=last.end_frame,
                 next_time_s=last.end_s,
-                bar_rows=rows,
-                bar_cols=cols,
-                bars_seen=seen,
                 skipped_packets=skipped,
+                sampler=sampler_state(last.end_frame),
             ),
         )
         self._last, self._saved = now, len(done)

@@ -21,6 +21,7 @@ from scenepal.models import (
     SCHEMA_VERSION,
     Analysis,
     ColorInfo,
+    Excluded,
     Palette,
     Rect,
     Scene,
@@ -55,6 +56,34 @@ def timecode(seconds: float) -> str:
 
 def _swatch_dict(s: Swatch) -> dict[str, Any]:
     return {"hex": s.hex, "rgb": list(s.rgb), "lab": list(s.lab), "weight": s.weight}
+
+
+def rect_to_dict(r: Rect | None) -> dict[str, int] | None:
+    """A rectangle (a crop) as analysis.json writes it, or None."""
+    return None if r is None else {"x": r.x, "y": r.y, "width": r.width, "height": r.height}
+
+
+def rect_from_dict(d: dict[str, Any] | None) -> Rect | None:
+    """A rectangle from its analysis.json form (None stays None)."""
+    if d is None:
+        return None
+    return Rect(int(d["x"]), int(d["y"]), int(d["width"]), int(d["height"]))
+
+
+EXCLUDED_KEYS = ("black", "fade_in", "fade_out", "dip", "dissolve")
+"""The reasons a scene's frames are left out of its palette, in analysis.json's order."""
+
+
+def excluded_to_dict(e: Excluded) -> dict[str, int]:
+    """A scene's excluded frames by reason, as analysis.json writes them."""
+    return {key: int(getattr(e, key)) for key in EXCLUDED_KEYS}
+
+
+def excluded_from_dict(d: dict[str, Any] | None) -> Excluded:
+    """Excluded frames from analysis.json; missing (older files) reads as none."""
+    if not d:
+        return Excluded()
+    return Excluded(**{key: int(d.get(key, 0)) for key in EXCLUDED_KEYS})
 
 
 def palette_to_list(p: Palette) -> list[dict[str, Any]]:
@@ -109,6 +138,8 @@ def analysis_to_dict(a: Analysis) -> dict[str, Any]:
                 "sampled_frames": r.sampled_frames,
                 "sampled_pixels": r.sampled_pixels,
                 "palette": palette_to_list(r.palette),
+                "crop": rect_to_dict(r.crop),
+                "excluded": excluded_to_dict(r.excluded),
             }
             for r in a.scenes
         ],
@@ -235,6 +266,8 @@ def analysis_from_dict(doc: dict[str, Any]) -> Analysis:
                 black=bool(s.get("black", False)),
                 sampled_frames=int(s.get("sampled_frames", 0)),
                 sampled_pixels=int(s.get("sampled_pixels", 0)),
+                crop=rect_from_dict(s.get("crop")),
+                excluded=excluded_from_dict(s.get("excluded")),
             )
             for s in doc["scenes"]
         )

@@ -15,11 +15,15 @@ once, from two measurements the sampler takes of every decoded frame: the pictur
 * **dip**: inside a scene, black frames with a monotone fall before them and a monotone rise
   after them, with the same shape test. Only black in absolute terms makes a dip: the dark
   frames between flashes of a strobe or lightning scene are kept.
-* **dissolve**: at a boundary the detector cut, the run of frames whose thumbnails move along one
-  straight line (one mix) from the shot's picture towards a different picture, ending at the
-  boundary. Dissolve frames are left out of both shots' palettes: their pixels are blends that
-  belong to neither grade, and splitting them by the mix would put those blends into both
-  palettes. A dissolve the detector did not cut at stays inside its scene and is kept.
+* **dissolve**: at a boundary the detector cut inside or next to a cross-fade: the run of frames
+  whose thumbnails move along one straight line (one mix) from the scene's own picture towards
+  another, a line that the neighbouring scene's frame across the cut continues (a hard cut next
+  to a camera move is not a mix), and that is not the same picture getting brighter or darker.
+  Dissolve frames are left out of both scenes: their pixels are blends that belong to neither
+  grade, and splitting them by the mix would put those blends into both palettes. A detector's
+  false cut inside a steady pan can pass for one (the frames lost are the same picture as the
+  rest of the scene). A dissolve the detector did not cut at stays inside its scene and is
+  kept.
 
 Fade, dip and dissolve counts hold the frames of the transition that are not black; black frames
 are counted as black wherever they are.
@@ -29,6 +33,8 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
+
+from scenepal.models import Excluded
 
 KEPT, BLACK, FADE_IN, FADE_OUT, DIP, DISSOLVE = range(6)
 """Frame labels."""
@@ -72,29 +78,34 @@ MIN_DISSOLVE_FRAMES = 3
 """A run of fewer frames is not a dissolve."""
 
 
-def counts(labels: NDArray[np.int8]) -> dict[str, int]:
+def counts(labels: NDArray[np.int8]) -> Excluded:
     """Frames per exclusion reason.
 
     >>> counts(np.array([0, 1, 1, 3, 0], np.int8))
-    {'black': 2, 'fade_in': 0, 'fade_out': 1, 'dip': 0, 'dissolve': 0}
+    Excluded(black=2, fade_in=0, fade_out=1, dip=0, dissolve=0)
     """
     tally = np.bincount(labels.astype(np.intp), minlength=len(EXCLUSIONS) + 1)
-    return {name: int(tally[i + 1]) for i, name in enumerate(EXCLUSIONS)}
+    return Excluded(**{name: int(tally[i + 1]) for i, name in enumerate(EXCLUSIONS)})
 
 
 def classify(
     levels: NDArray[np.float64],
-    thumbs: dict[int, NDArray[np.float32]],
+    thumbs: dict[int, NDArray[np.uint8]],
     *,
     black_level: float,
+    before: tuple[NDArray[np.uint8], ...] = (),
+    after: tuple[NDArray[np.uint8], ...] = (),
 ) -> NDArray[np.int8]:
     """Label every frame of a scene: KEPT, BLACK, FADE_IN, FADE_OUT, DIP or DISSOLVE.
 
     Args:
         levels: float64 (n,) mean normalised luma of each frame's picture area, in order.
-        thumbs: flattened float32 thumbnails (sRGB 0-255) by frame position; frames without one
-            skip the shape and mix tests.
+        thumbs: flattened uint8 sRGB thumbnails (:data:`THUMB_SIZE`) by frame position;
+            frames without one skip the shape and mix tests.
         black_level: normalised luma at or under which a frame is black.
+        before: thumbnails of the last frames of the previous scene, oldest first: a dissolve
+            into this scene must continue the line they are on.
+        after: thumbnails of the first frames of the next scene: the same, at the end.
 
     >>> levels = np.array([0.5] * 6 + [0.375, 0.25, 0.125, 0.0])
     >>> classify(levels, {}, black_level=0.015).tolist()
@@ -112,14 +123,14 @@ def classify(
     steps = np.abs(np.diff(levels[lit]))
     delta = max(MIN_STEP, 2.0 * float(np.median(steps))) if len(steps) else MIN_STEP
     first, last = int(lit[0]), int(lit[-1])
-
-    faded_out = _fade(levels, thumbs, last, -1, first, delta, black_level, labels, FADE_OUT)
-    faded_in = _fade(levels, thumbs, first, +1, last, delta, black_level, labels, FADE_IN)
-    _dips(levels, thumbs, black, first, last, delta, labels)
-    if not faded_out and last == n - 1:
-        _dissolve(thumbs, last, -1, labels)
-    if not faded_in and first == 0:
-        _dissolve(thumbs, first, +1, labels)
+    floats = {i: t.astype(np.float32) for i, t in thumbs.items()}
+    faded_out = _fade(levels, floats, last, -1, first, delta, black_level, labels, FADE_OUT)
+    faded_in = _fade(levels, floats, first, +1, last, delta, black_level, labels, FADE_IN)
+    _dips(levels, floats, black, first, last, delta, labels)
+    if not faded_in and first == 0 and before:
+        _dissolve(floats, 0, +1, before[-1].astype(np.float32), labels)
+    if not faded_out and last == n - 1 and after:
+        _dissolve(floats, n - 1, -1, after[0].astype(np.float32), labels)
     return labels
 
 
@@ -225,10 +236,16 @@ def _dips(
 
 
 def _dissolve(
-    thumbs: dict[int, NDArray[np.float32]], edge: int, direction: int, labels: NDArray[np.int8]
+    thumbs: dict[int, NDArray[np.float32]],
+    edge: int,
+    direction: int,
+    neighbour: NDArray[np.float32],
+    labels: NDArray[np.int8],
 ) -> None:
-    """Label a cross-fade that reaches the boundary at frame ``edge``, coming from
-    ``direction`` (the inside of the scene)."""
+    """Label a cross-fade the detector cut at the scene's boundary frame ``edge`` (its first
+    frame, ``direction`` +1, or its last, -1): the frames from the boundary inwards lie on one
+    straight line (one mix) from the scene's own picture towards another, and the other scene's
+    frame next to the boundary (``neighbour``) continues that line."""
     line = []  # thumbnails from the boundary inwards, while they are there
     j = edge
     while j in thumbs and 0 <= j < len(labels) and labels[j] == KEPT:
@@ -246,13 +263,17 @@ def _dissolve(
         span = float(np.linalg.norm(change))
         if span < DISSOLVE_MIN_CHANGE * max(size, 1e-6):
             continue
-        inner = points[1:k] - start
+        inner = np.concatenate([points[1:k], neighbour[None, :]]) - start
         mix = inner @ change / (span * span)
         off = np.linalg.norm(inner - mix[:, None] * change[None, :], axis=1)
         if float(off.max()) > DISSOLVE_LINE_TOLERANCE * span:
             continue
+        mix, beyond = mix[:-1], float(mix[-1])
         if np.any(np.diff(mix[::-1]) < -DISSOLVE_LINE_TOLERANCE):
             continue  # the mix must move one way, towards the boundary
+        step = 1.0 - float(mix[0]) if len(mix) else 0.0
+        if beyond < 1.0 + step / 2:
+            continue  # the other scene does not carry the line on: a cut, not a mix
         if abs(float(change @ start)) >= GAIN_COSINE * span * size:
             continue  # brighter or darker light on the same picture
         best = np.concatenate([[1.0], mix])

@@ -202,6 +202,30 @@ class Palette:
 
 
 @dataclass(frozen=True)
+class Excluded:
+    """Frames of a scene left out of its palette, by reason (see :mod:`scenepal.fades`).
+
+    Attributes:
+        black: frames at the black level, wherever they are.
+        fade_in: frames of a fade from black at the scene's start (black ones not counted).
+        fade_out: frames of a fade to black at the scene's end (black ones not counted).
+        dip: frames of a dip to black inside the scene (black ones not counted).
+        dissolve: frames of a cross-fade with the neighbouring scene.
+    """
+
+    black: int = 0
+    fade_in: int = 0
+    fade_out: int = 0
+    dip: int = 0
+    dissolve: int = 0
+
+    @property
+    def total(self) -> int:
+        """Frames left out, for any reason."""
+        return self.black + self.fade_in + self.fade_out + self.dip + self.dissolve
+
+
+@dataclass(frozen=True)
 class SceneResult:
     """A scene with its palette.
 
@@ -212,6 +236,9 @@ class SceneResult:
         black: True when every sampled frame was black (the palette is then that black).
         sampled_frames: how many frames contributed pixels.
         sampled_pixels: how many pixels were clustered.
+        crop: the scene's picture area inside bars (display pixels of the source), or None
+            when it has no bars.
+        excluded: the scene's frames left out of its palette, by reason.
     """
 
     scene: Scene
@@ -220,6 +247,8 @@ class SceneResult:
     black: bool
     sampled_frames: int
     sampled_pixels: int
+    crop: Rect | None = None
+    excluded: Excluded = Excluded()
 
 
 @dataclass(frozen=True)
@@ -230,7 +259,8 @@ class Analysis:
         video: what the container said, with the resolved colour pipeline.
         frame_count: frames actually decoded.
         duration_s: time actually covered by the decoded frames.
-        crop: picture area inside bars, or None when there are no bars.
+        crop: picture area inside bars, or None when there are no bars: the most common of the
+            scenes' crops (by frames).
         settings: every parameter that shaped the result.
         scenes: scenes in order, contiguous, covering every decoded frame.
         palette: the film's palette, from the scene palettes weighted by scene duration.

@@ -22,6 +22,7 @@ import numpy as np
 
 from scenepal import checkpoint, color
 from scenepal._version import __version__
+from scenepal.bars import film_crop
 from scenepal.config import AnalysisConfig
 from scenepal.errors import ConfigError, VideoOpenError
 from scenepal.models import (
@@ -34,17 +35,13 @@ from scenepal.models import (
 )
 from scenepal.notes import analysis_warnings, coverage
 from scenepal.palette import extract_palette, film_palette, palette_from_colors
-from scenepal.sampling import SceneSample, SceneSampler
+from scenepal.sampling import SamplingSettings, SceneFrames, SceneSampler, sample_frames
 from scenepal.scenes import SceneFinder, make_detector
 from scenepal.threads import single_threaded_helpers
 from scenepal.video import VideoReader, open_video
 
 PROGRESS_EVERY = 12
 """Frames between two progress reports."""
-
-DETECTION_LAG = 16
-"""Frames the sampler trails the detector by: longer than any detector takes to report a cut
-(PySceneDetect's adaptive detector reports ``window_width`` = 2 frames late)."""
 
 
 @dataclass(frozen=True)
@@ -154,9 +151,10 @@ class _Ending:
 
 
 class _Pass:
-    """One decoding pass over a film: every frame goes to the detector, then (a few frames
-    later) to the sampler; closed scenes go to the palette worker; finished scenes are
-    checkpointed now and then; progress is reported every few frames.
+    """One decoding pass over a film: every frame goes to the detector, then (once the detector
+    can no longer report a cut before it) to the sampler; closed scenes go to the palette
+    worker; finished scenes are checkpointed now and then; progress is reported every few
+    frames.
 
     Decoded frames are numbered 0, 1, ... (their ``ordinal``); ``film_index`` holds their frame
     numbers in the film: the same in a full analysis, estimated from PTS in a preview. Both
@@ -201,7 +199,9 @@ class _Pass:
         self._scenes: list[Scene] = []
         self._results: list[Future[SceneResult]] = []
         self._saver: checkpoint.Saver | None = None
-        # Frames wait here for the sampler until the detector is DETECTION_LAG frames ahead.
+        # Closed scenes wait here until the sampler has seen the next scene's first frames.
+        self._waiting: deque[tuple[SceneFrames, Scene]] = deque()
+        # Frames wait here for the sampler until every cut before them is known.
         self._pending: deque[Frame] = deque()
         self._cuts: list[int] = []  # a heap of reported cuts not yet reached by the sampler
 
@@ -220,8 +220,7 @@ class _Pass:
             return
         self._base, self._skipped_before = saved.next_frame, saved.skipped_packets
         self._reader.resume_at(saved.next_frame, saved.next_time_s)
-        self._sampler.start_at(saved.next_frame)
-        self._sampler.bars.restore(saved.bar_rows, saved.bar_cols, saved.bars_seen)
+        self._sampler.start_at(saved.next_frame, saved.sampler)
         for done in saved.scenes:
             self._scenes.append(done.scene)
             finished: Future[SceneResult] = Future()
@@ -235,7 +234,7 @@ class _Pass:
 
     def _save(self) -> None:
         if self._saver is not None:
-            self._saver.maybe_save(self._results, self._sampler.bars, self._skipped())
+            self._saver.maybe_save(self._results, self._skipped(), self._sampler.state_at)
 
     # -- the decoding loop -----------------------------------------------------------------
 
@@ -244,7 +243,7 @@ class _Pass:
         for frame in self._reader.frames():
             self._number(frame)
             self._detect(frame)
-            self._sample_until(frame.index - DETECTION_LAG)
+            self._sample_until(self._finder.settled(frame.index))
             self._report(frame)
         return self._finish()
 
@@ -257,6 +256,7 @@ class _Pass:
         self._sample_until(n - 1)
         end_s, total = self._film_end(n)
         self._close_scene(n, end_s, total)
+        self._submit(final=True)
         results = tuple(f.result() for f in self._results)
         if self._on_progress is not None:
             self._on_progress(Progress(total, end_s, self._info.duration_s, len(self._scenes)))
@@ -272,7 +272,7 @@ class _Pass:
             results=results,
             frame_count=total,
             end_s=end_s,
-            crop=self._sampler.bars.crop(),
+            crop=film_crop(results),
             warnings=warnings,
             coverage=share,
             partial=partial,
@@ -304,7 +304,7 @@ class _Pass:
         end_s = max(self._info.duration_s or 0.0, reader.end_time_s, last_time)
         return end_s, max(self._film_index[-1] + 1, round(end_s * self._info.fps))
 
-    # -- detection, and the sampler DETECTION_LAG frames behind it -------------------------
+    # -- detection, and the sampler behind it ----------------------------------------------
 
     def _detect(self, frame: Frame) -> None:
         for cut in self._finder.add(frame.index, frame.rgb):
@@ -326,6 +326,7 @@ class _Pass:
                 if cut > (self._scenes[-1].end_frame if self._scenes else 0):
                     self._close_scene(cut, self._time_of(cut), self._frame_of(cut))
             self._sampler.add(frame)
+            self._submit()
 
     # -- closing scenes --------------------------------------------------------------------
 
@@ -337,9 +338,24 @@ class _Pass:
         scene = Scene(index, start, end, self._time_of(start), end_s)
         shown = Scene(index, self._frame_of(start), end_frame, self._time_of(start), end_s)
         self._scenes.append(scene)
-        sample = self._sampler.close(scene)
-        self._results.append(self._pool.submit(_scene_result, sample, self._cfg, shown))
-        self._save()
+        self._waiting.append((self._sampler.take(scene), shown))
+        self._submit()
+
+    def _submit(self, *, final: bool = False) -> None:
+        """Hand the closed scenes whose next scene's first frames are known (all of them at the
+        film's end) to the palette worker, in order."""
+        while self._waiting:
+            frames, shown = self._waiting[0]
+            after = self._sampler.lead_out(frames.scene.end_frame)
+            if after is None and not final:
+                return
+            self._waiting.popleft()
+            frames = dataclasses.replace(frames, after=after or ())
+            settings = self._sampler.settings
+            self._results.append(
+                self._pool.submit(_scene_result, frames, settings, self._cfg, shown)
+            )
+            self._save()
 
     # -- progress --------------------------------------------------------------------------
 
@@ -352,22 +368,32 @@ class _Pass:
             self._on_progress(Progress(film_frames, frame.time_s, duration, len(self._scenes)))
 
 
-def _scene_result(sample: SceneSample, cfg: AnalysisConfig, shown: Scene) -> SceneResult:
-    """The palette of a sampled scene, reported under ``shown`` (its frames in the film)."""
-    return dataclasses.replace(_palette_of(sample, cfg), scene=shown)
-
-
-def _palette_of(sample: SceneSample, cfg: AnalysisConfig) -> SceneResult:
+def _scene_result(
+    frames: SceneFrames, settings: SamplingSettings, cfg: AnalysisConfig, shown: Scene
+) -> SceneResult:
+    """The sample and palette of a scene (in the palette worker), reported under ``shown``
+    (its frames in the film)."""
+    sample = sample_frames(frames, settings)
     if sample.black or len(sample.pixels) == 0:
         pixels = sample.black_pixels if len(sample.black_pixels) else sample.pixels
         mean = _mean_rgb(pixels)
         palette = palette_from_colors(np.array([mean], dtype=np.uint8), np.ones(1))
-        return SceneResult(sample.scene, palette, mean, True, sample.frames, len(pixels))
-    palette = extract_palette(
-        sample.pixels, colors=cfg.colors, seed=sample.seed, color_space=cfg.color_space
-    )
+        black = True
+    else:
+        pixels = sample.pixels
+        palette = extract_palette(
+            pixels, colors=cfg.colors, seed=sample.seed, color_space=cfg.color_space
+        )
+        mean, black = _mean_rgb(pixels), False
     return SceneResult(
-        sample.scene, palette, _mean_rgb(sample.pixels), False, sample.frames, len(sample.pixels)
+        shown,
+        palette,
+        mean,
+        black,
+        sample.frames,
+        len(pixels),
+        crop=sample.crop,
+        excluded=sample.excluded,
     )
 
 

@@ -24,20 +24,30 @@ import math
 from array import array
 from collections import deque
 from dataclasses import dataclass, field
+from typing import Any
 
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
 from scenepal import fades
-from scenepal.bars import BarTracker, crop_of, picture_area
-from scenepal.models import Frame, Rect, Scene
+from scenepal.bars import crop_of, picture_area
+from scenepal.models import Excluded, Frame, Rect, Scene
 
 LONG_TAKE_GROWTH = 4
 """A long take keeps up to this many times ``frames_per_scene`` frames and pixels."""
 
 EDGE_SECONDS = 3.0
 """Seconds of thumbnails kept at each end of a scene: the longest transition half measured."""
+
+LEAD_IN_FRAMES = 2
+"""Thumbnails of the previous scene's last frames handed to the next scene, and of the next
+scene's first frames handed to the previous one: a dissolve across a cut must continue their
+line. Checkpoints keep the lead-in, so a resumed run decides the same way."""
+
+_KEPT_LEAD_INS = 256
+"""Scene starts whose lead-in thumbnails are remembered for checkpoints (the palette worker
+trails the decoder by a few scenes at most)."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +64,7 @@ class SceneSample:
         seed: seed for clustering these pixels.
         crop: the scene's picture area in source display pixels, or None without bars.
         kept: the frames the pixels come from, in order.
-        excluded: frames of the scene left out, by reason (:data:`scenepal.fades.EXCLUSIONS`).
+        excluded: frames of the scene left out, by reason.
     """
 
     scene: Scene
@@ -65,7 +75,7 @@ class SceneSample:
     seed: int
     crop: Rect | None = None
     kept: tuple[Frame, ...] = ()
-    excluded: dict[str, int] = field(default_factory=lambda: dict.fromkeys(fades.EXCLUSIONS, 0))
+    excluded: Excluded = field(default_factory=Excluded)
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,9 +88,11 @@ class SceneFrames:
         first: index of the first measured frame (``levels[0]``).
         times: float64 (n,) time of every measured frame.
         levels: float64 (n,) mean normalised luma of every measured frame (whole frame).
-        thumbs: float32 thumbnails of the frames near the scene's ends, by frame index.
+        thumbs: uint8 thumbnails of the frames near the scene's ends, by frame index.
         recent: the last few frames, for a scene too short to keep a lit candidate.
         seed: the scene's seed.
+        before: thumbnails of the previous scene's last frames, oldest first.
+        after: thumbnails of the next scene's first frames (:meth:`SceneSampler.lead_out`).
     """
 
     scene: Scene
@@ -88,9 +100,11 @@ class SceneFrames:
     first: int
     times: NDArray[np.float64]
     levels: NDArray[np.float64]
-    thumbs: dict[int, NDArray[np.float32]]
+    thumbs: dict[int, NDArray[np.uint8]]
     recent: tuple[Frame, ...]
     seed: int
+    before: tuple[NDArray[np.uint8], ...] = ()
+    after: tuple[NDArray[np.uint8], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -137,7 +151,8 @@ class SceneSampler:
         self._capacity = frames_per_scene * LONG_TAKE_GROWTH
         self._edge = max(8, round(EDGE_SECONDS * fps))
         self._seed = seed
-        self.bars = BarTracker(source_size[0], source_size[1], black_level)
+        self._lead_ins: dict[int, tuple[NDArray[np.uint8], ...]] = {0: ()}
+        self._lead_outs: dict[int, list[NDArray[np.uint8]]] = {}
         self._open(0)
 
     def _open(self, start: int) -> None:
@@ -145,16 +160,25 @@ class SceneSampler:
         self._next = start  # index the next frame should have
         self._times = array("d")
         self._levels = array("d")
-        self._head: dict[int, NDArray[np.float32]] = {}
-        self._tail: deque[tuple[int, NDArray[np.float32]]] = deque(maxlen=self._edge)
+        self._head: dict[int, NDArray[np.uint8]] = {}
+        self._tail: deque[tuple[int, NDArray[np.uint8]]] = deque(maxlen=self._edge)
         self._candidates: list[Frame] = []
         self._offered = 0
         self._rng = np.random.default_rng(_scene_seed(self._seed, start))
         self._recent: deque[Frame] = deque(maxlen=self.period)
 
-    def start_at(self, index: int) -> None:
-        """Begin the open scene at frame ``index`` (when resuming from a checkpoint)."""
+    def start_at(self, index: int, state: dict[str, Any] | None = None) -> None:
+        """Begin the open scene at frame ``index`` (when resuming from a checkpoint), with the
+        ``state`` that :meth:`state_at` gave for it."""
+        lead_in = (state or {}).get("lead_in", [])
+        self._lead_ins = {index: tuple(np.asarray(t, dtype=np.uint8) for t in lead_in)}
+        self._lead_outs = {}
         self._open(index)
+
+    def state_at(self, index: int) -> dict[str, Any]:
+        """What a checkpoint keeps to resume at the scene starting at frame ``index``."""
+        lead_in = self._lead_ins.get(index, ())
+        return {"lead_in": [t.tolist() for t in lead_in]}
 
     def add(self, frame: Frame) -> None:
         """Take the next decoded frame: measure it, and hold it if it is a candidate."""
@@ -165,11 +189,12 @@ class SceneSampler:
         thumb = _thumb(frame.rgb)
         if offset < self._edge:
             self._head[frame.index] = thumb
+        if offset < LEAD_IN_FRAMES:
+            self._lead_outs.setdefault(self._start, []).append(thumb)
         self._tail.append((frame.index, thumb))
         self._recent.append(frame)
         if offset % self.period:
             return
-        self.bars.add(frame)
         self._offered += 1
         if len(self._candidates) < self._capacity:
             self._candidates.append(frame)
@@ -195,7 +220,13 @@ class SceneSampler:
             thumbs=thumbs,
             recent=tuple(f for f in self._recent if scene.start_frame <= f.index < end),
             seed=_scene_seed(self._seed, scene.start_frame),
+            before=self._lead_ins.get(scene.start_frame, ()),
         )
+        self._lead_ins[end] = tuple(t for i, t in self._tail if i < end)[-LEAD_IN_FRAMES:]
+        while len(self._lead_ins) > _KEPT_LEAD_INS:
+            del self._lead_ins[min(self._lead_ins)]
+        while len(self._lead_outs) > _KEPT_LEAD_INS:
+            del self._lead_outs[min(self._lead_outs)]
         carried = [f for f in self._recent if f.index >= end]
         late = [(i, t) for i, t in self._tail if i >= end]
         later_candidates = [f for f in self._candidates if f.index >= end]
@@ -206,10 +237,21 @@ class SceneSampler:
         for i, t in late:
             self._head[i] = t
             self._tail.append((i, t))
+            if i - end < LEAD_IN_FRAMES:
+                self._lead_outs.setdefault(end, []).append(t)
         self._recent.extend(carried)
         self._candidates = later_candidates
         self._offered = len(later_candidates)
         return taken
+
+    def lead_out(self, end: int) -> tuple[NDArray[np.uint8], ...] | None:
+        """Thumbnails of the first frames from frame ``end`` on (the start of the scene after
+        one ending there), or None while fewer than :data:`LEAD_IN_FRAMES` have arrived and
+        that scene is still open."""
+        seen = self._lead_outs.get(end, [])
+        if len(seen) < LEAD_IN_FRAMES and self._start <= end:
+            return None
+        return tuple(seen)
 
     def close(self, scene: Scene) -> SceneSample:
         """The sample of ``scene`` (:meth:`take` and :func:`sample_frames` in one call)."""
@@ -220,16 +262,15 @@ def _scene_seed(seed: int, start: int) -> int:
     return (seed * 1_000_003 + start) % 2**32
 
 
-def _thumb(rgb: NDArray[np.uint8]) -> NDArray[np.float32]:
+def _thumb(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
     small = cv2.resize(rgb, fades.THUMB_SIZE, interpolation=cv2.INTER_AREA)
-    return np.asarray(small, dtype=np.float32).ravel()
+    return np.asarray(small, dtype=np.uint8).ravel()
 
 
 def sample_frames(taken: SceneFrames, settings: SamplingSettings) -> SceneSample:
     """Picture area, frame classification and the screen-time-weighted pixel draw of a scene."""
     scene = taken.scene
     empty = np.zeros((0, 3), dtype=np.uint8)
-    zero = dict.fromkeys(fades.EXCLUSIONS, 0)
     # A scene shorter than the stride, begun by frames added past a late cut, may hold no
     # candidate: its last frames stand in.
     candidates = taken.candidates or taken.recent
@@ -249,7 +290,13 @@ def sample_frames(taken: SceneFrames, settings: SamplingSettings) -> SceneSample
         # Mean luma inside the picture: the frame's mean with the bars (at their level) out.
         whole = width * height
         levels = (levels * whole - area.bar_level * (whole - inside)) / inside
-    labels = fades.classify(levels, taken.thumbs, black_level=settings.black_level)
+    labels = fades.classify(
+        levels,
+        taken.thumbs,
+        black_level=settings.black_level,
+        before=taken.before,
+        after=taken.after,
+    )
     rng = np.random.default_rng(taken.seed)
     durations = _durations(taken.times, scene.end_s)
     first = taken.first
@@ -260,7 +307,7 @@ def sample_frames(taken: SceneFrames, settings: SamplingSettings) -> SceneSample
     lit = [f for f in candidates if label(f) != fades.BLACK]
     if not lit and not any(label(f) != fades.BLACK for f in taken.recent):
         pixels = np.concatenate([_inside(f.rgb, box, width, height) for f in candidates])
-        excluded = {**zero, "black": int((labels == fades.BLACK).sum())}
+        excluded = Excluded(black=int((labels == fades.BLACK).sum()))
         return SceneSample(
             scene,
             empty,

@@ -39,7 +39,12 @@ COLUMN_ROW_STEP = 4
 """Column luma profiles are averaged over every this many rows of the full-resolution plane."""
 
 GAP_MIN_S = 0.25
-"""A jump between two frames' times longer than this (and than 2.5 frames) is a gap."""
+"""A jump between two frames' times longer than this (and than 2.5 of the earlier frame's own
+durations) is a gap, when the stream states its frames' durations."""
+
+DAMAGE_WINDOW = 32
+"""Frames after a decoding error during which a jump longer than the last frame is a gap: frame
+threads deliver the frames around a damaged packet several frames after its error."""
 
 
 def default_decoder_threads() -> int:
@@ -104,7 +109,12 @@ def _orient(
 
 class _Clock:
     """Frame numbers and film times from PTS: repaired where stamps are missing or repeated,
-    jumps noted as gaps, and frames before a resume point dropped."""
+    lost stretches noted as gaps, and frames before a resume point dropped.
+
+    A gap is a jump in time that frames cannot account for: one after a decoding error, or one
+    longer than the earlier frame's own stated duration allows. Spacing alone is not damage: a
+    variable-frame-rate phone clip may hold one frame for half a second.
+    """
 
     def __init__(self, *, first_time: float, fps: float, keyframes_only: bool) -> None:
         self._first_time = first_time
@@ -117,6 +127,9 @@ class _Clock:
         self._skip_count = 0  # resuming without a seek: drop frames up to this index
         self.gaps: list[tuple[float, float]] = []
         self.end_time_s = 0.0
+        self._stated = False  # the last frame's duration came from the stream
+        self._skipped = 0  # decoding errors seen so far
+        self._damage = 0  # frames left in which a jump after a decoding error is a gap
 
     def resume(self, index: int, time_s: float, *, by_count: bool) -> None:
         """Number frames from ``index`` at ``time_s``; earlier frames are dropped by time (after
@@ -127,9 +140,11 @@ class _Clock:
         else:
             self.index, self._skip_before = index, time_s - self._step / 2
 
-    def time_of(self, frame: Any) -> float | None:
+    def time_of(self, frame: Any, skipped: int = 0) -> float | None:
         """The film time of the next decoded frame, or None when it comes before the resume
-        point and is dropped."""
+        point and is dropped; ``skipped`` counts the decoding errors met so far."""
+        if skipped > self._skipped:
+            self._skipped, self._damage = skipped, DAMAGE_WINDOW
         stamp = frame.time
         if stamp is None:  # no timestamp: one frame after the last
             t = self._last_time + self._last_duration if self.index else 0.0
@@ -146,20 +161,21 @@ class _Clock:
             return None
         if t <= self._last_time:  # missing or repeated stamps: keep time moving forward
             t = self._last_time + self._step
-        # A jump in time much longer than a frame is a stretch that could not be
-        # decoded (damaged packets, whether the decoder or the demuxer dropped them).
+        # A stretch that could not be decoded: a jump after a decoding error, or one much
+        # longer than the earlier frame says it lasts (the demuxer dropped packets).
         jump = t - self._last_time
-        if (
-            self.index
-            and not self._keyframes_only
-            and jump > max(2.5 * self._last_duration, GAP_MIN_S)
-        ):
+        damaged = self._damage > 0 and jump > 1.5 * self._last_duration
+        dropped = self._stated and jump > max(2.5 * self._last_duration, GAP_MIN_S)
+        if self.index and not self._keyframes_only and (damaged or dropped):
             self.gaps.append((self._last_time + self._last_duration, t))
+            self._damage = 0
+        self._damage = max(0, self._damage - 1)
         return t
 
     def advance(self, frame: Any, t: float) -> None:
         """The frame at ``t`` was delivered: move on past it."""
         duration = frame.duration * frame.time_base if frame.duration and frame.time_base else None
+        self._stated = bool(duration)
         self._last_duration = float(duration) if duration else self._step
         self.end_time_s = t + self._last_duration
         self._last_time = t
@@ -258,7 +274,7 @@ class VideoReader:
         scaler, gray_scaler = VideoReformatter(), VideoReformatter()
         clock = self._clock
         for frame in self._decoded():
-            t = clock.time_of(frame)
+            t = clock.time_of(frame, self.skipped_packets)
             if t is None:
                 continue
             rgb = to_rgb(frame, self._plan, scaler)
