@@ -111,7 +111,7 @@ def decode(film: str, threads: str = "0") -> dict[str, Any]:
 
 def decode_as_scenepal(film: str) -> dict[str, Any]:
     """PyAV decode-only with as many frame threads as scenepal's reader starts."""
-    from scenepal.video import default_decoder_threads
+    from scenepal.threads import default_decoder_threads
 
     return decode(film, str(default_decoder_threads()))
 

@@ -1,14 +1,17 @@
 """Checkpoints: the finished part of an analysis, saved as it goes, so a long run can resume.
 
 A checkpoint lives in the output folder as ``.scenepal-checkpoint.json``. It holds the scenes
-whose palettes are done (with their crops and excluded frames) and the frame and time where
-the next scene starts. It is keyed by the film's identity (size, modification time and a hash of its
-first and last 64 KiB), the settings and scenepal's version: a changed file or changed settings
-make it stale, and it is ignored. Written atomically (temporary name, then rename).
+whose palettes are done (with their crops and excluded frames), the frame and time where the
+next scene starts, and what the sampler needs to begin that scene as an uninterrupted run would
+(the thumbnails of the frames before it). It is keyed by the film's identity (size,
+modification time and a hash of its first and last 64 KiB), the settings and scenepal's
+version: a changed file or changed settings make it stale, and it is ignored. Written
+atomically (temporary name, then rename).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -19,18 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scenepal.export import (
-    excluded_from_dict,
-    excluded_to_dict,
-    palette_from_list,
-    palette_to_list,
-    rect_from_dict,
-    rect_to_dict,
-)
-from scenepal.models import Scene, SceneResult
+from scenepal.export import scene_result_from_dict, scene_result_to_dict
+from scenepal.models import SceneResult
+from scenepal.stats import histograms_from_text, histograms_to_text
 
 CHECKPOINT_NAME = ".scenepal-checkpoint.json"
-CHECKPOINT_FORMAT = 2
+CHECKPOINT_FORMAT = 3
+"""Version of the checkpoint file; a checkpoint of another version is not used."""
 _EDGE_BYTES = 64 * 1024
 
 EVERY_S = float(os.environ.get("SCENEPAL_CHECKPOINT_EVERY_S", "10"))
@@ -59,9 +57,9 @@ class Checkpoint:
         scenes: finished scenes, in order, contiguous from frame 0.
         next_frame: frame index where the next scene starts (end of the last finished scene).
         next_time_s: that frame's time in seconds.
-        sampler: what the sampler needs to begin that scene as an uninterrupted run would
-            (``SceneSampler.state_at``).
         skipped_packets: damaged packets skipped so far.
+        sampler: what the sampler needs to begin the next scene as an uninterrupted run would
+            (``SceneSampler.state_at``).
     """
 
     key: str
@@ -79,32 +77,22 @@ def checkpoint_key(identity: str, settings: dict[str, Any], version: str) -> str
 
 
 def _result_to_dict(r: SceneResult) -> dict[str, Any]:
-    s = r.scene
-    return {
-        "scene": [s.index, s.start_frame, s.end_frame, s.start_s, s.end_s],
-        "palette": palette_to_list(r.palette),
-        "mean_rgb": list(r.mean_rgb),
-        "black": r.black,
-        "sampled_frames": r.sampled_frames,
-        "sampled_pixels": r.sampled_pixels,
-        "crop": rect_to_dict(r.crop),
-        "excluded": excluded_to_dict(r.excluded),
-    }
+    """A scene's result as analysis.json holds it, plus its statistics' pixel histograms, which
+    the film's statistics are built from (analysis.json does not keep a scene's)."""
+    doc = scene_result_to_dict(r)
+    if r.stats is not None and r.stats.histograms is not None:
+        doc["stats"]["histograms_npz"] = histograms_to_text(r.stats.histograms)
+    return doc
 
 
 def _result_from_dict(d: dict[str, Any]) -> SceneResult:
-    i, start, end, start_s, end_s = d["scene"]
-    r, g, b = d["mean_rgb"]
-    return SceneResult(
-        scene=Scene(int(i), int(start), int(end), float(start_s), float(end_s)),
-        palette=palette_from_list(d["palette"]),
-        mean_rgb=(int(r), int(g), int(b)),
-        black=bool(d["black"]),
-        sampled_frames=int(d["sampled_frames"]),
-        sampled_pixels=int(d["sampled_pixels"]),
-        crop=rect_from_dict(d["crop"]),
-        excluded=excluded_from_dict(d["excluded"]),
-    )
+    if "stats" not in d:  # saved before statistics: the film's could not be made from it
+        raise KeyError("stats")
+    r = scene_result_from_dict(d)
+    if r.stats is None or "histograms_npz" not in d["stats"]:
+        return r
+    histograms = histograms_from_text(d["stats"]["histograms_npz"])
+    return dataclasses.replace(r, stats=dataclasses.replace(r.stats, histograms=histograms))
 
 
 def save(folder: str | os.PathLike[str], checkpoint: Checkpoint) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
-from typing import Any
+from typing import Any, TypedDict
 
 from scenepal.errors import ConfigError
 from scenepal.scenes import detector_spec
@@ -16,6 +17,9 @@ HDR_MODES = ("tonemap", "raw", "refuse")
 class AnalysisConfig:
     """Tuning parameters of an analysis. Every field is recorded in analysis.json.
 
+    Only what can change the result belongs here: how a run is carried out (decoder threads,
+    checkpoints, progress) is given to :func:`scenepal.analyze` directly.
+
     Attributes:
         colors: swatches per scene palette (and in the film palette).
         detector: scene detector name, one of ``scenepal.scenes.DETECTORS``.
@@ -25,11 +29,12 @@ class AnalysisConfig:
         color_space: space the pixels are clustered in: "lab" (CIELAB) or "oklab".
         analysis_width: width in pixels frames are scaled to, inside the decoder.
         sample_fps: frames per second of film sampled for palettes.
-        frames_per_scene: most frames kept per scene; longer scenes keep frames spread evenly.
-        pixels_per_scene: most pixels clustered per scene.
+        frames_per_scene: frames kept per scene: every frame at sample_fps up to 4 times this;
+            a longer take keeps that many, drawn uniformly over the whole take.
+        pixels_per_scene: pixels clustered for a scene of up to frames_per_scene / sample_fps
+            seconds; more for longer scenes, up to 4 times this.
         black_level: normalised luma (0 black, 1 white) under which a frame or a bar is black.
         hdr: HDR handling: "tonemap" to SDR, "raw" (no mapping), or "refuse".
-        decoder_threads: FFmpeg decoding threads; 0 picks three per core, at least 6, at most 16.
         preview: decode keyframes only: many times faster, scene boundaries on keyframes.
     """
 
@@ -45,7 +50,6 @@ class AnalysisConfig:
     pixels_per_scene: int = 12_000
     black_level: float = 0.015
     hdr: str = "tonemap"
-    decoder_threads: int = 0
     preview: bool = False
 
     def __post_init__(self) -> None:
@@ -77,7 +81,6 @@ class AnalysisConfig:
             raise ConfigError(
                 f"unknown HDR mode {self.hdr!r}; choose one of: {', '.join(HDR_MODES)}"
             )
-        _check_range("decoder_threads", self.decoder_threads, 0, 64)
         if not isinstance(self.preview, bool):
             raise ConfigError(f"preview must be true or false, got {self.preview!r}")
 
@@ -96,6 +99,37 @@ class AnalysisConfig:
             )
         return cls(**options)
 
+    @classmethod
+    def from_recorded(cls, settings: Mapping[str, Any]) -> AnalysisConfig:
+        """The settings recorded in an analysis.json, read tolerantly.
+
+        Keys this version does not know (written by a newer minor version) are ignored; keys
+        missing (settings an older version did not have) take their defaults. A value this
+        version does not know for a setting chosen by name (say a detector added later) is kept
+        as recorded, unchecked: it describes how a past analysis was made. Every other value
+        is checked as usual.
+
+        >>> AnalysisConfig.from_recorded({"colors": 6, "grain": 0.3}).colors
+        6
+        >>> AnalysisConfig.from_recorded({"detector": "transnet"}).detector
+        'transnet'
+
+        Raises:
+            ConfigError: a recorded value is out of range or of the wrong type.
+        """
+        known = {f.name: settings[f.name] for f in fields(cls) if f.name in settings}
+        try:
+            return cls(**known)
+        except ConfigError:
+            names = {k: v for k, v in known.items() if isinstance(getattr(cls, k, None), str)}
+            if not names or not all(isinstance(v, str) for v in names.values()):
+                raise
+        # Only names were refused: check the rest, then keep the names as recorded.
+        config = cls(**{k: v for k, v in known.items() if k not in names})
+        for name, value in names.items():
+            object.__setattr__(config, name, value)
+        return config
+
     def to_dict(self) -> dict[str, Any]:
         """All settings as a plain dict, for analysis.json."""
         return asdict(self)
@@ -106,3 +140,21 @@ def _check_range(name: str, value: object, low: int, high: int) -> None:
         raise ConfigError(f"{name} must be a whole number, got {value!r}")
     if not low <= value <= high:
         raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
+
+
+class AnalysisOptions(TypedDict, total=False):
+    """The fields of :class:`AnalysisConfig` as keyword options of :func:`scenepal.analyze`."""
+
+    colors: int
+    detector: str
+    threshold: float | None
+    min_scene_len: int
+    seed: int
+    color_space: str
+    analysis_width: int
+    sample_fps: float
+    frames_per_scene: int
+    pixels_per_scene: int
+    black_level: float
+    hdr: str
+    preview: bool

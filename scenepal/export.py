@@ -1,34 +1,61 @@
 """analysis.json and scenes.csv: an Analysis to text and back.
 
-The JSON document is versioned (``schema_version``); :func:`load_analysis` reads any document of
-a version it knows and refuses others with a clear message. Serialisation is deterministic: the
-same analysis gives the same bytes.
+The JSON document is versioned ``"major.minor"`` (``schema_version``; the schema is
+``scenepal/schema/analysis.schema.json``). :func:`load_analysis` reads any document of its
+major version, newer minors included: it ignores fields and settings it does not know, and
+fills defaults only for the fields that older versions did not write. It refuses other majors
+with a clear message. Serialisation is deterministic: the same analysis gives the same bytes.
 """
 
 from __future__ import annotations
 
 import csv
+import importlib.resources
 import io
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from scenepal import stats
 from scenepal._callable import make_callable
 from scenepal.config import AnalysisConfig
 from scenepal.errors import AnalysisFileError, ConfigError
 from scenepal.models import (
+    SCHEMA_MAJOR,
     SCHEMA_VERSION,
     Analysis,
+    ChromaStats,
     ColorInfo,
+    ColorStats,
     Excluded,
+    HueStats,
+    LightnessStats,
+    OpponentStats,
     Palette,
+    PixelHistograms,
     Rect,
     Scene,
     SceneResult,
+    SplitTone,
     Swatch,
+    TealOrange,
+    Tint,
     VideoInfo,
+    WarmthStats,
 )
+
+
+def analysis_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of analysis.json, shipped with the package."""
+    text = (importlib.resources.files("scenepal") / "schema" / "analysis.schema.json").read_text(
+        encoding="utf-8"
+    )
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 def display_path(path: str) -> str:
@@ -58,16 +85,28 @@ def _swatch_dict(s: Swatch) -> dict[str, Any]:
     return {"hex": s.hex, "rgb": list(s.rgb), "lab": list(s.lab), "weight": s.weight}
 
 
-def rect_to_dict(r: Rect | None) -> dict[str, int] | None:
-    """A rectangle (a crop) as analysis.json writes it, or None."""
-    return None if r is None else {"x": r.x, "y": r.y, "width": r.width, "height": r.height}
+def palette_to_list(p: Palette) -> list[dict[str, Any]]:
+    """A palette as the list of swatch objects analysis.json uses."""
+    return [_swatch_dict(s) for s in p.swatches]
 
 
-def rect_from_dict(d: dict[str, Any] | None) -> Rect | None:
-    """A rectangle from its analysis.json form (None stays None)."""
-    if d is None:
-        return None
-    return Rect(int(d["x"]), int(d["y"]), int(d["width"]), int(d["height"]))
+def scene_result_to_dict(r: SceneResult) -> dict[str, Any]:
+    """A scene's result as analysis.json (and the checkpoint) holds it."""
+    return {
+        "index": r.scene.index,
+        "start_frame": r.scene.start_frame,
+        "end_frame": r.scene.end_frame,
+        "start_s": r.scene.start_s,
+        "end_s": r.scene.end_s,
+        "black": r.black,
+        "mean_rgb": list(r.mean_rgb),
+        "sampled_frames": r.sampled_frames,
+        "sampled_pixels": r.sampled_pixels,
+        "palette": palette_to_list(r.palette),
+        "stats": None if r.stats is None else stats_to_dict(r.stats),
+        "crop": _rect_to_dict(r.crop),
+        "excluded": excluded_to_dict(r.excluded),
+    }
 
 
 EXCLUDED_KEYS = ("black", "fade_in", "fade_out", "dip", "dissolve")
@@ -80,23 +119,22 @@ def excluded_to_dict(e: Excluded) -> dict[str, int]:
 
 
 def excluded_from_dict(d: dict[str, Any] | None) -> Excluded:
-    """Excluded frames from analysis.json; missing (older files) reads as none."""
-    if not d:
+    """Excluded frames from analysis.json; missing (before 1.3) reads as none."""
+    if d is None:
         return Excluded()
-    return Excluded(**{key: int(d.get(key, 0)) for key in EXCLUDED_KEYS})
+    return Excluded(**{key: int(d[key]) for key in EXCLUDED_KEYS})
 
 
-def palette_to_list(p: Palette) -> list[dict[str, Any]]:
-    """A palette as the list of swatch objects analysis.json uses."""
-    return [_swatch_dict(s) for s in p.swatches]
+def _rect_to_dict(r: Rect | None) -> dict[str, int] | None:
+    return None if r is None else {"x": r.x, "y": r.y, "width": r.width, "height": r.height}
 
 
 def analysis_to_dict(a: Analysis) -> dict[str, Any]:
-    """The analysis.json document as plain data."""
+    """The analysis.json document as plain data, at the current :data:`SCHEMA_VERSION`."""
     v = a.video
     c = v.color
     return {
-        "schema_version": a.schema_version,
+        "schema_version": SCHEMA_VERSION,
         "scenepal_version": a.scenepal_version,
         "video": {
             "path": display_path(v.path),
@@ -110,9 +148,7 @@ def analysis_to_dict(a: Analysis) -> dict[str, Any]:
             "codec": v.codec,
             "rotation": v.rotation,
             "interlaced": v.interlaced,
-            "crop": None
-            if a.crop is None
-            else {"x": a.crop.x, "y": a.crop.y, "width": a.crop.width, "height": a.crop.height},
+            "crop": _rect_to_dict(a.crop),
             "color": {
                 "matrix": c.matrix,
                 "range": c.range,
@@ -126,28 +162,13 @@ def analysis_to_dict(a: Analysis) -> dict[str, Any]:
             },
         },
         "settings": a.settings.to_dict(),
-        "scenes": [
-            {
-                "index": r.scene.index,
-                "start_frame": r.scene.start_frame,
-                "end_frame": r.scene.end_frame,
-                "start_s": r.scene.start_s,
-                "end_s": r.scene.end_s,
-                "black": r.black,
-                "mean_rgb": list(r.mean_rgb),
-                "sampled_frames": r.sampled_frames,
-                "sampled_pixels": r.sampled_pixels,
-                "palette": palette_to_list(r.palette),
-                "crop": rect_to_dict(r.crop),
-                "excluded": excluded_to_dict(r.excluded),
-            }
-            for r in a.scenes
-        ],
+        "scenes": [scene_result_to_dict(r) for r in a.scenes],
         "palette": palette_to_list(a.palette),
         "coverage": a.coverage,
         "partial": a.partial,
         "gaps": [[start, end] for start, end in a.gaps],
         "warnings": list(a.warnings),
+        "stats": None if a.stats is None else stats_to_dict(a.stats, film=True),
     }
 
 
@@ -196,7 +217,30 @@ def scenes_csv(a: Analysis) -> str:
     return out.getvalue()
 
 
+def schema_version_of(doc: object) -> tuple[int, int]:
+    """(major, minor) of an analysis document; the integer 1 of the first files is 1.0.
+
+    >>> schema_version_of({"schema_version": "1.12"}), schema_version_of({"schema_version": 1})
+    ((1, 12), (1, 0))
+
+    Raises:
+        AnalysisFileError: the document has no readable schema version.
+    """
+    value = doc.get("schema_version") if isinstance(doc, dict) else None
+    if isinstance(value, int) and not isinstance(value, bool) and value == 1:
+        return (1, 0)
+    match = re.fullmatch(r"([0-9]+)\.([0-9]+)", value) if isinstance(value, str) else None
+    if match is None:
+        raise AnalysisFileError(
+            f"unsupported analysis schema_version {value!r} (this scenepal reads "
+            f'{SCHEMA_MAJOR}.x, written as "{SCHEMA_VERSION}")'
+        )
+    return int(match[1]), int(match[2])
+
+
 def _rgb(v: list[int]) -> tuple[int, int, int]:
+    if len(v) != 3:
+        raise ValueError(f"an RGB colour has 3 components, got {v!r}")
     return (int(v[0]), int(v[1]), int(v[2]))
 
 
@@ -214,77 +258,95 @@ def palette_from_list(items: list[dict[str, Any]]) -> Palette:
     )
 
 
+def scene_result_from_dict(d: dict[str, Any]) -> SceneResult:
+    """A scene's result from its analysis.json (or checkpoint) form."""
+    return SceneResult(
+        scene=Scene(
+            int(d["index"]),
+            int(d["start_frame"]),
+            int(d["end_frame"]),
+            float(d["start_s"]),
+            float(d["end_s"]),
+        ),
+        palette=palette_from_list(d["palette"]),
+        mean_rgb=_rgb(d["mean_rgb"]),
+        black=bool(d["black"]),
+        sampled_frames=int(d["sampled_frames"]),
+        sampled_pixels=int(d["sampled_pixels"]),
+        stats=None if d.get("stats") is None else stats_from_dict(d["stats"]),  # since 1.2
+        crop=_rect_from_dict(d.get("crop")),  # since 1.3
+        excluded=excluded_from_dict(d.get("excluded")),  # since 1.3
+    )
+
+
+def _rect_from_dict(d: dict[str, Any] | None) -> Rect | None:
+    if d is None:
+        return None
+    return Rect(int(d["x"]), int(d["y"]), int(d["width"]), int(d["height"]))
+
+
+def _video_from_dict(v: dict[str, Any]) -> VideoInfo:
+    c = v["color"]
+    color = ColorInfo(
+        matrix=c["matrix"],
+        range=c["range"],
+        transfer=c["transfer"],
+        primaries=c["primaries"],
+        bit_depth=int(c["bit_depth"]),
+        pixel_format=c["pixel_format"],
+        hdr=c["hdr"],
+        hdr_handling=c["hdr_handling"],
+        assumed=tuple(c["assumed"]),
+    )
+    return VideoInfo(
+        path=v["path"],
+        width=int(v["width"]),
+        height=int(v["height"]),
+        fps=float(v["fps"]),
+        container_frame_count=v["container_frame_count"],
+        duration_s=v["container_duration_s"],
+        codec=v["codec"],
+        rotation=int(v["rotation"]),
+        interlaced=bool(v["interlaced"]),
+        color=color,
+    )
+
+
 def analysis_from_dict(doc: dict[str, Any]) -> Analysis:
-    """Rebuild an Analysis from an analysis.json document.
+    """Rebuild an Analysis from an analysis.json document of major version
+    :data:`SCHEMA_MAJOR` (any minor).
+
+    Fields and settings it does not know are ignored. Defaults are filled only for what older
+    versions did not write: ``coverage``, ``partial`` and ``gaps`` (missing in early 1.0
+    files), the statistics (since 1.2) and settings added since (see
+    ``AnalysisConfig.from_recorded``).
 
     Raises:
-        AnalysisFileError: the document is of another schema version or is malformed.
+        AnalysisFileError: the document is of another major version or is malformed.
     """
-    version = doc.get("schema_version") if isinstance(doc, dict) else None
-    if version != SCHEMA_VERSION:
+    major, minor = schema_version_of(doc)
+    if major != SCHEMA_MAJOR:
         raise AnalysisFileError(
-            f"unsupported analysis schema_version {version!r} (this scenepal reads "
-            f"{SCHEMA_VERSION})"
+            f"unsupported analysis schema_version {doc['schema_version']!r}: written by a "
+            f"scenepal of another major version (this one reads {SCHEMA_MAJOR}.x)"
         )
     try:
-        v, c = doc["video"], doc["video"]["color"]
-        color = ColorInfo(
-            matrix=c["matrix"],
-            range=c["range"],
-            transfer=c["transfer"],
-            primaries=c["primaries"],
-            bit_depth=int(c.get("bit_depth", 8)),
-            pixel_format=c.get("pixel_format", ""),
-            hdr=c.get("hdr"),
-            hdr_handling=c.get("hdr_handling"),
-            assumed=tuple(c.get("assumed", ())),
-        )
-        video = VideoInfo(
-            path=v["path"],
-            width=int(v["width"]),
-            height=int(v["height"]),
-            fps=float(v["fps"]),
-            container_frame_count=v.get("container_frame_count"),
-            duration_s=v.get("container_duration_s"),
-            codec=v.get("codec", ""),
-            rotation=int(v.get("rotation", 0)),
-            interlaced=bool(v.get("interlaced", False)),
-            color=color,
-        )
-        crop = None if v.get("crop") is None else Rect(**{k: int(x) for k, x in v["crop"].items()})
-        scenes = tuple(
-            SceneResult(
-                scene=Scene(
-                    int(s["index"]),
-                    int(s["start_frame"]),
-                    int(s["end_frame"]),
-                    float(s["start_s"]),
-                    float(s["end_s"]),
-                ),
-                palette=palette_from_list(s["palette"]),
-                mean_rgb=_rgb(s.get("mean_rgb", s["palette"][0]["rgb"])),
-                black=bool(s.get("black", False)),
-                sampled_frames=int(s.get("sampled_frames", 0)),
-                sampled_pixels=int(s.get("sampled_pixels", 0)),
-                crop=rect_from_dict(s.get("crop")),
-                excluded=excluded_from_dict(s.get("excluded")),
-            )
-            for s in doc["scenes"]
-        )
+        v = doc["video"]
         return Analysis(
-            video=video,
+            video=_video_from_dict(v),
             frame_count=int(v["frame_count"]),
             duration_s=float(v["duration_s"]),
-            crop=crop,
-            settings=AnalysisConfig.from_options(**doc["settings"]),
-            scenes=scenes,
+            crop=_rect_from_dict(v["crop"]),
+            settings=AnalysisConfig.from_recorded(doc["settings"]),
+            scenes=tuple(scene_result_from_dict(s) for s in doc["scenes"]),
             palette=palette_from_list(doc["palette"]),
             scenepal_version=str(doc["scenepal_version"]),
-            schema_version=int(version),
-            warnings=tuple(doc.get("warnings", ())),
+            schema_version=f"{major}.{minor}",
+            warnings=tuple(doc["warnings"]),
             coverage=float(doc.get("coverage", 1.0)),
             partial=bool(doc.get("partial", False)),
             gaps=tuple((float(a), float(b)) for a, b in doc.get("gaps", ())),
+            stats=None if doc.get("stats") is None else stats_from_dict(doc["stats"]),  # 1.2
         )
     except (KeyError, TypeError, ValueError, IndexError, AttributeError, ConfigError) as exc:
         raise AnalysisFileError(f"malformed analysis document: {exc!s}") from exc
@@ -312,6 +374,163 @@ def load_analysis(path: str | os.PathLike[str]) -> Analysis:
     except json.JSONDecodeError as exc:
         raise AnalysisFileError(f"{p} is not valid JSON (line {exc.lineno})") from exc
     return analysis_from_dict(doc)
+
+
+# --- Colour statistics in analysis.json (scenes[i].stats and the film's stats) ---
+
+_PPM = 1_000_000
+
+
+def _ppm(shares: np.ndarray) -> list[Any]:
+    """Shares as whole parts per million, trailing zero bins dropped (1-D) or kept (2-D)."""
+    ints = np.rint(np.asarray(shares, dtype=np.float64) * _PPM).astype(np.int64)
+    if ints.ndim == 1:
+        nonzero = np.flatnonzero(ints)
+        ints = ints[: nonzero[-1] + 1] if len(nonzero) else ints[:0]
+    return ints.tolist()  # type: ignore[no-any-return]
+
+
+def _from_ppm(values: list[Any], size: int) -> np.ndarray:
+    out = np.zeros(size)
+    got = np.asarray(values, dtype=np.float64).reshape(-1) / _PPM
+    out[: len(got)] = got
+    return out
+
+
+def _tint_dict(t: Tint) -> dict[str, Any]:
+    return {"a": t.a, "b": t.b, "hue_deg": t.hue_deg, "chroma": t.chroma}
+
+
+def stats_to_dict(s: ColorStats, *, film: bool = False) -> dict[str, Any]:
+    """Colour statistics as analysis.json holds them; ``film`` adds the film's histograms
+    (L*, chroma and the a*b* density, in parts per million)."""
+    doc: dict[str, Any] = {
+        "lightness": {
+            "mean": s.lightness.mean,
+            "p5": s.lightness.p5,
+            "p50": s.lightness.p50,
+            "p95": s.lightness.p95,
+            "contrast": s.lightness.contrast,
+            "key": s.lightness.key,
+        },
+        "chroma": {"mean": s.chroma.mean, "p95": s.chroma.p95},
+        "colorfulness": s.colorfulness,
+        "hue": {
+            "mean_deg": s.hue.mean_deg,
+            "histogram": list(s.hue.histogram),
+            "mean_ab": list(s.hue.mean_ab),
+            "concentration": s.hue.concentration,
+        },
+        "warmth": {
+            "cct_k": s.warmth.cct_k,
+            "duv": s.warmth.duv,
+            "label": s.warmth.label,
+            "xyz": list(s.warmth.xyz),
+        },
+        "teal_orange": {
+            "orange_share": s.teal_orange.orange_share,
+            "teal_share": s.teal_orange.teal_share,
+            "balance": s.teal_orange.balance,
+        },
+        "split_tone": {
+            "shadows": _tint_dict(s.split_tone.shadows),
+            "highlights": _tint_dict(s.split_tone.highlights),
+        },
+        "opponent": {
+            "rg_mean": s.opponent.rg_mean,
+            "rg_std": s.opponent.rg_std,
+            "yb_mean": s.opponent.yb_mean,
+            "yb_std": s.opponent.yb_std,
+        },
+        "pixels": s.pixels,
+    }
+    if film and s.histograms is not None:
+        h = s.histograms
+        doc["histograms"] = {
+            "lightness_bin": stats.LIGHTNESS_BIN,
+            "chroma_bin": stats.CHROMA_BIN,
+            "ab_cell": 2 * stats.DENSITY_LIMIT / stats.DENSITY_BINS,
+            "ab_limit": stats.DENSITY_LIMIT,
+            "lightness_ppm": _ppm(h.lightness),
+            "chroma_ppm": _ppm(h.chroma),
+            "ab_ppm": _ppm(h.ab),
+        }
+    return doc
+
+
+def _tint(d: dict[str, Any]) -> Tint:
+    hue = d.get("hue_deg")
+    return Tint(
+        a=float(d["a"]),
+        b=float(d["b"]),
+        hue_deg=None if hue is None else float(hue),
+        chroma=float(d["chroma"]),
+    )
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def stats_from_dict(d: dict[str, Any]) -> ColorStats:
+    """Colour statistics from their analysis.json form (a film's histograms included)."""
+    light, hue, warmth, to, o = (
+        d["lightness"],
+        d["hue"],
+        d["warmth"],
+        d["teal_orange"],
+        d["opponent"],
+    )
+    histograms = None
+    if "histograms" in d:
+        h = d["histograms"]
+        n = stats.DENSITY_BINS
+        histograms = PixelHistograms(
+            lightness=_from_ppm(h["lightness_ppm"], round(100 / stats.LIGHTNESS_BIN)),
+            chroma=_from_ppm(h["chroma_ppm"], round(200 / stats.CHROMA_BIN)),
+            ab=_from_ppm(h["ab_ppm"], n * n).reshape(n, n),
+        )
+    return ColorStats(
+        lightness=LightnessStats(
+            mean=float(light["mean"]),
+            p5=float(light["p5"]),
+            p50=float(light["p50"]),
+            p95=float(light["p95"]),
+            contrast=float(light["contrast"]),
+            key=str(light["key"]),
+        ),
+        chroma=ChromaStats(mean=float(d["chroma"]["mean"]), p95=float(d["chroma"]["p95"])),
+        colorfulness=float(d["colorfulness"]),
+        hue=HueStats(
+            mean_deg=_optional_float(hue["mean_deg"]),
+            histogram=tuple(float(x) for x in hue["histogram"]),
+            mean_ab=(float(hue["mean_ab"][0]), float(hue["mean_ab"][1])),
+            concentration=float(hue["concentration"]),
+        ),
+        warmth=WarmthStats(
+            cct_k=_optional_float(warmth["cct_k"]),
+            duv=_optional_float(warmth["duv"]),
+            label=str(warmth["label"]),
+            xyz=(float(warmth["xyz"][0]), float(warmth["xyz"][1]), float(warmth["xyz"][2])),
+        ),
+        teal_orange=TealOrange(
+            orange_share=float(to["orange_share"]),
+            teal_share=float(to["teal_share"]),
+            balance=float(to["balance"]),
+        ),
+        split_tone=SplitTone(
+            shadows=_tint(d["split_tone"]["shadows"]),
+            highlights=_tint(d["split_tone"]["highlights"]),
+        ),
+        opponent=OpponentStats(
+            rg_mean=float(o["rg_mean"]),
+            rg_std=float(o["rg_std"]),
+            yb_mean=float(o["yb_mean"]),
+            yb_std=float(o["yb_std"]),
+        ),
+        pixels=int(d["pixels"]),
+        histograms=histograms,
+    )
 
 
 # --- scenepal.export(...): palette files (scenepal.palettes), called through this module ---

@@ -31,6 +31,8 @@ are counted as black wherever they are.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -49,13 +51,24 @@ MIN_STEP = 0.002
 """Smallest frame-to-frame luma change counted as a rise (half an 8-bit code value): the floor
 of the measured noise on perfectly still pictures."""
 
-REACH_STEPS = 1.5
+MIN_RISE = 0.02
+"""A ramp's frames rise by at least this share of the level reached: a linear fade of n frames
+rises by 1/n of its level or more at every frame, a lit picture's drift (camera moves, flicker)
+by far less."""
+
+REACH_STEPS = 2.5
 """A fade reaches black when its last picture frame is within this many of its last steps of the
-black level (the cut may fall a frame before the black)."""
+black level: the detector may cut a frame or two before the black."""
 
 FADE_SHAPE_TOLERANCE = 0.15
 """Most a fading frame may differ from the picture before the fade, scaled to the best gain,
-relative to its own size (camera moves and grain during a 1-second fade stay under 0.08)."""
+relative to its own size, besides :data:`SHAPE_NOISE`. Measured on 1-second fades of moving,
+grainy H.264 takes: 0.01-0.10 while the frame is above a fifth of white; a pan into darkness
+or a cross-fade to another picture is 0.3 and more."""
+
+SHAPE_NOISE = 2.0
+"""Per-value noise (8-bit levels) the shape test allows on top: quantisation and codec noise
+do not fade with the picture, so a dark fading frame differs more, relatively."""
 
 SHAPE_MIN_LEVEL = 0.06
 """Frames darker than this are too dark for the shape test (quantisation dominates)."""
@@ -138,19 +151,26 @@ def _ramp_top(
     levels: NDArray[np.float64], start: int, direction: int, stop: int, delta: float
 ) -> int:
     """Walking from ``start`` in ``direction`` (not past ``stop``), the last frame of a monotone
-    rise: each new maximum beats the last by ``delta`` within three frames (noise may stall a
-    rise for a frame or two)."""
+    rise: each new maximum beats the last by ``delta`` (the measured noise) and by
+    :data:`MIN_RISE` of it within three frames (noise may stall a rise for a frame or two)."""
     top, best = start, float(levels[start])
     while True:
         for gap in (1, 2, 3):
             j = top + direction * gap
             if (j - stop) * direction > 0:
                 return top
-            if levels[j] > best + delta:
+            if levels[j] > best + max(delta, MIN_RISE * best):
                 top, best = j, float(levels[j])
                 break
         else:
             return top
+
+
+def _ramp(edge: int, top: int, direction: int, stop: int) -> range:
+    """The frames of a ramp from ``edge`` up to ``top``: ``top`` is the picture the ramp reached,
+    unless the ramp still rose at the scene's edge ``stop`` (it began in the previous scene)."""
+    end = top + direction if top == stop and top != edge else top
+    return range(edge, end, direction)
 
 
 def _scaled_copies(
@@ -171,8 +191,9 @@ def _scaled_copies(
         if thumb is None or levels[j] < SHAPE_MIN_LEVEL:
             continue
         gain = float(thumb @ ref) / ref_norm
-        size = float(np.linalg.norm(thumb))
-        if size > 0 and float(np.linalg.norm(thumb - gain * ref)) > FADE_SHAPE_TOLERANCE * size:
+        allowed = FADE_SHAPE_TOLERANCE * float(np.linalg.norm(thumb))
+        allowed += SHAPE_NOISE * math.sqrt(len(thumb))
+        if float(np.linalg.norm(thumb - gain * ref)) > allowed:
             return False
     return True
 
@@ -197,7 +218,7 @@ def _fade(
     if levels[edge] > black_level + REACH_STEPS * step:
         return False  # it does not reach black: the light changed, it did not fade
     top = _ramp_top(levels, edge, direction, stop, delta)
-    run = range(edge, top, direction)  # the plateau frame ``top`` itself is picture
+    run = _ramp(edge, top, direction, stop)
     if len(run) == 0 or not _scaled_copies(thumbs, top, run, levels):
         return False
     for j in run:
@@ -226,8 +247,8 @@ def _dips(
         top_before = _ramp_top(levels, before, -1, first, delta)
         top_after = _ramp_top(levels, after, +1, last, delta)
         for top, run in (
-            (top_before, range(before, top_before, -1)),
-            (top_after, range(after, top_after)),
+            (top_before, _ramp(before, top_before, -1, first)),
+            (top_after, _ramp(after, top_after, +1, last)),
         ):
             if _scaled_copies(thumbs, top, run, levels):
                 for j in run:

@@ -13,17 +13,17 @@ import heapq
 import os
 from array import array
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Unpack
 
 import numpy as np
 
 from scenepal import checkpoint, color
 from scenepal._version import __version__
 from scenepal.bars import film_crop
-from scenepal.config import AnalysisConfig
+from scenepal.config import AnalysisConfig, AnalysisOptions
 from scenepal.errors import ConfigError, VideoOpenError
 from scenepal.models import (
     Analysis,
@@ -37,7 +37,8 @@ from scenepal.notes import analysis_warnings, coverage
 from scenepal.palette import extract_palette, film_palette, palette_from_colors
 from scenepal.sampling import SamplingSettings, SceneFrames, SceneSampler, sample_frames
 from scenepal.scenes import SceneFinder, make_detector
-from scenepal.threads import single_threaded_helpers
+from scenepal.stats import film_stats, scene_stats
+from scenepal.threads import default_decoder_threads, single_threaded_helpers
 from scenepal.video import VideoReader, open_video
 
 PROGRESS_EVERY = 12
@@ -78,7 +79,8 @@ def analyze(
     on_progress: ProgressCallback | None = None,
     checkpoint_dir: str | os.PathLike[str] | None = None,
     on_resume: Callable[[float], None] | None = None,
-    **options: Any,
+    decoder_threads: int | None = None,
+    **options: Unpack[AnalysisOptions],
 ) -> Analysis:
     """Analyse a film: its scenes, each scene's palette, and the film's palette.
 
@@ -88,10 +90,14 @@ def analyze(
             see :class:`scenepal.AnalysisConfig` for every option and its default.
         on_progress: called every few frames with a :class:`Progress`.
         checkpoint_dir: a folder (usually the output folder) for a checkpoint of the finished
-            scenes, saved every ``scenepal.checkpoint.EVERY_S`` seconds; a valid checkpoint found
-            there is resumed from. Remove it (``scenepal.checkpoint.remove``) once the outputs
-            are written. Not used for previews.
+            scenes, saved every ``scenepal.checkpoint.EVERY_S`` seconds; a valid checkpoint
+            found there is resumed from. Remove it (``scenepal.checkpoint.remove``) once the
+            outputs are written. Not used for previews.
         on_resume: called with the film time a run resumes from, when it does.
+        decoder_threads: FFmpeg's decoding threads for this run (1 to 64), or None for three
+            per CPU this process may use (``scenepal.threads.default_decoder_threads``). Not
+            a setting: it changes how fast the result comes, not the result.
+        **options: the fields of :class:`scenepal.AnalysisConfig`, when ``config`` is not given.
 
     Raises:
         ConfigError: an option is unknown or out of range.
@@ -101,13 +107,14 @@ def analyze(
     if config is not None and options:
         raise ConfigError("give either config or keyword options, not both")
     cfg = config if config is not None else AnalysisConfig.from_options(**options)
+    threads = _decoder_threads(decoder_threads)
     with (
         single_threaded_helpers(),
         open_video(
             path,
             width=cfg.analysis_width,
             hdr=cfg.hdr,
-            threads=cfg.decoder_threads,
+            threads=threads,
             keyframes_only=cfg.preview,
         ) as reader,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="scenepal-palette") as pool,
@@ -127,13 +134,24 @@ def analyze(
         crop=ending.crop,
         settings=cfg,
         scenes=ending.results,
-        palette=_film_palette(ending.results, cfg),
+        palette=film_palette_of(ending.results, cfg),
         scenepal_version=__version__,
         warnings=ending.warnings,
         coverage=ending.coverage,
         partial=ending.partial,
         gaps=ending.gaps,
+        stats=film_stats(
+            [r.stats for r in ending.results], [r.scene.duration_s for r in ending.results]
+        ),
     )
+
+
+def _decoder_threads(value: int | None) -> int:
+    if value is None:
+        return default_decoder_threads()
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 64:
+        raise ConfigError(f"decoder_threads must be a whole number from 1 to 64, got {value!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -378,13 +396,13 @@ def _scene_result(
         pixels = sample.black_pixels if len(sample.black_pixels) else sample.pixels
         mean = _mean_rgb(pixels)
         palette = palette_from_colors(np.array([mean], dtype=np.uint8), np.ones(1))
-        black = True
+        black, stats = True, None
     else:
         pixels = sample.pixels
         palette = extract_palette(
             pixels, colors=cfg.colors, seed=sample.seed, color_space=cfg.color_space
         )
-        mean, black = _mean_rgb(pixels), False
+        mean, black, stats = _mean_rgb(pixels), False, scene_stats(pixels)
     return SceneResult(
         shown,
         palette,
@@ -392,6 +410,7 @@ def _scene_result(
         black,
         sample.frames,
         len(pixels),
+        stats=stats,
         crop=sample.crop,
         excluded=sample.excluded,
     )
@@ -404,7 +423,9 @@ def _mean_rgb(pixels: np.ndarray) -> tuple[int, int, int]:
     return (r, g, b)
 
 
-def _film_palette(results: tuple[SceneResult, ...], cfg: AnalysisConfig) -> Palette:
+def film_palette_of(results: Sequence[SceneResult], cfg: AnalysisConfig) -> Palette:
+    """The film's palette from its scenes' results: black scenes are left out (unless every
+    scene is black), the others weighted by duration."""
     lit = [r for r in results if not r.black] or list(results)
     return film_palette(
         [r.palette for r in lit],

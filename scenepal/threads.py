@@ -11,12 +11,84 @@ with two threads, ~500 ms while decoding).
 
 from __future__ import annotations
 
+import math
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import cv2
 from threadpoolctl import ThreadpoolController
+
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+"""Where the cgroup v2 hierarchy is mounted."""
+
+PROC_CGROUP = Path("/proc/self/cgroup")
+"""Which cgroups this process belongs to (the cgroup v2 one on the line starting ``0::``)."""
+
+
+def available_cpus() -> int:
+    """CPUs this process may use: those its affinity allows, capped by a cgroup v2 CPU quota
+    (``cpu.max`` of its cgroup and of every cgroup above it), rounded up; at least 1."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cpus = os.cpu_count() or 1
+    quota = _cgroup_cpu_quota()
+    if quota is not None:
+        cpus = min(cpus, math.ceil(quota))
+    return max(1, cpus)
+
+
+def _cgroup_cpu_quota() -> float | None:
+    """The tightest cgroup v2 CPU quota over this process's cgroup and its parents, in CPUs;
+    None when there is none (or no cgroup v2)."""
+    try:
+        lines = PROC_CGROUP.read_text().splitlines()
+    except OSError:
+        return None
+    own = next((line[3:] for line in lines if line.startswith("0::")), None)
+    if own is None:
+        return None
+    quotas = []
+    folder = CGROUP_ROOT / own.lstrip("/")
+    for candidate in (folder, *folder.parents):
+        quota = cpu_max_quota(candidate / "cpu.max")
+        if quota is not None:
+            quotas.append(quota)
+        if candidate == CGROUP_ROOT:
+            break
+    return min(quotas, default=None)
+
+
+def cpu_max_quota(path: Path) -> float | None:
+    """The quota in a cgroup v2 ``cpu.max`` file, in CPUs; None when unlimited or unreadable.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = (Path(d) / "cpu.max").write_text("150000 100000")
+    ...     cpu_max_quota(Path(d) / "cpu.max")
+    1.5
+    """
+    try:
+        quota, period = path.read_text().split()[:2]
+        return None if quota == "max" else int(quota) / int(period)
+    except (OSError, ValueError, ZeroDivisionError):
+        return None
+
+
+def default_decoder_threads() -> int:
+    """FFmpeg frame threads when none are asked for: three per CPU this process may use
+    (:func:`available_cpus`), at most 16.
+
+    More than FFmpeg's own choice (cores + 1): with Python work between frames, more frames in
+    flight keep every core decoding. Measured on 2 cores, 1080p H.264, decode-only: CPU use
+    1.78 cores with 3 threads, 1.90 with 4, 1.94 with 6; a 1-minute analysis took 1.35x
+    decode-only with 4 and 1.24x with 6 (median of 4 alternating runs).
+    """
+    return min(16, 3 * available_cpus())
+
 
 _CONTROLLER: list[tuple[int, ThreadpoolController]] = []
 """The controller, with the number of modules loaded when it was made: it sees only the

@@ -34,28 +34,18 @@ from scenepal.probing import (
     stream_info,
     video_stream,
 )
+from scenepal.threads import default_decoder_threads
 
 COLUMN_ROW_STEP = 4
 """Column luma profiles are averaged over every this many rows of the full-resolution plane."""
 
 GAP_MIN_S = 0.25
-"""A jump between two frames' times longer than this (and than 2.5 of the earlier frame's own
-durations) is a gap, when the stream states its frames' durations."""
+"""In containers without a timing table, a jump between two frames' times longer than this
+(and than 2.5 frames) is a gap."""
 
 DAMAGE_WINDOW = 32
 """Frames after a decoding error during which a jump longer than the last frame is a gap: frame
 threads deliver the frames around a damaged packet several frames after its error."""
-
-
-def default_decoder_threads() -> int:
-    """FFmpeg frame threads when none are asked for: three per core, at least 6, at most 16.
-
-    More than FFmpeg's own choice (cores + 1): with Python work between frames, more frames in
-    flight keep every core decoding. Measured on 2 cores, 1080p H.264, decode-only: CPU use
-    1.78 cores with 3 threads, 1.90 with 4, 1.94 with 6; a 1-minute analysis took 1.35x
-    decode-only with 4 and 1.24x with 6 (median of 4 alternating runs).
-    """
-    return min(16, max(6, 3 * (os.cpu_count() or 1)))
 
 
 @dataclass(frozen=True)
@@ -111,15 +101,22 @@ class _Clock:
     """Frame numbers and film times from PTS: repaired where stamps are missing or repeated,
     lost stretches noted as gaps, and frames before a resume point dropped.
 
-    A gap is a jump in time that frames cannot account for: one after a decoding error, or one
-    longer than the earlier frame's own stated duration allows. Spacing alone is not damage: a
-    variable-frame-rate phone clip may hold one frame for half a second.
+    A gap is a jump in time after a decoding error, longer than the frame before it lasts. In
+    MP4 and QuickTime files, whose sample table times every frame, spacing alone is never
+    damage: a variable-frame-rate phone clip may hold one frame for half a second. Other
+    containers (Matroska, raw streams) can lose damaged data in the demuxer without a decoding
+    error, so there a jump of more than 2.5 frames and :data:`GAP_MIN_S` is a gap too (decoded
+    frames do not say how long they last reliably: H.264 in MP4 hands each frame the duration
+    of another, Matroska the track's default duration).
     """
 
-    def __init__(self, *, first_time: float, fps: float, keyframes_only: bool) -> None:
+    def __init__(
+        self, *, first_time: float, fps: float, keyframes_only: bool, timed: bool = False
+    ) -> None:
         self._first_time = first_time
         self._step = 1.0 / fps
         self._keyframes_only = keyframes_only  # frames seconds apart are not gaps then
+        self._timed = timed  # the container times every frame: spacing is not damage
         self.index = 0
         self._last_time = -1.0
         self._last_duration = self._step
@@ -127,7 +124,6 @@ class _Clock:
         self._skip_count = 0  # resuming without a seek: drop frames up to this index
         self.gaps: list[tuple[float, float]] = []
         self.end_time_s = 0.0
-        self._stated = False  # the last frame's duration came from the stream
         self._skipped = 0  # decoding errors seen so far
         self._damage = 0  # frames left in which a jump after a decoding error is a gap
 
@@ -161,12 +157,11 @@ class _Clock:
             return None
         if t <= self._last_time:  # missing or repeated stamps: keep time moving forward
             t = self._last_time + self._step
-        # A stretch that could not be decoded: a jump after a decoding error, or one much
-        # longer than the earlier frame says it lasts (the demuxer dropped packets).
+        # A stretch that could not be decoded: a jump after a decoding error.
         jump = t - self._last_time
         damaged = self._damage > 0 and jump > 1.5 * self._last_duration
-        dropped = self._stated and jump > max(2.5 * self._last_duration, GAP_MIN_S)
-        if self.index and not self._keyframes_only and (damaged or dropped):
+        spaced = not self._timed and jump > max(2.5 * self._last_duration, GAP_MIN_S)
+        if self.index and not self._keyframes_only and (damaged or spaced):
             self.gaps.append((self._last_time + self._last_duration, t))
             self._damage = 0
         self._damage = max(0, self._damage - 1)
@@ -175,7 +170,6 @@ class _Clock:
     def advance(self, frame: Any, t: float) -> None:
         """The frame at ``t`` was delivered: move on past it."""
         duration = frame.duration * frame.time_base if frame.duration and frame.time_base else None
-        self._stated = bool(duration)
         self._last_duration = float(duration) if duration else self._step
         self.end_time_s = t + self._last_duration
         self._last_time = t
@@ -198,7 +192,7 @@ class VideoReader:
         *,
         width: int,
         hdr: str,
-        threads: int,
+        threads: int | None,
         keyframes_only: bool = False,
     ) -> None:
         self._path = path
@@ -206,7 +200,7 @@ class VideoReader:
         self._stream = stream
         self.skipped_packets = 0
         stream.thread_type = "AUTO"
-        stream.thread_count = threads or default_decoder_threads()
+        stream.thread_count = threads if threads is not None else default_decoder_threads()
         self._stop = threading.Event()
         # The first frame is decoded here, in the caller's thread: it carries the rotation and
         # interlacing that the container does not, and it proves the file decodes at all.
@@ -223,6 +217,7 @@ class VideoReader:
             first_time=float(self._first.time or 0.0),
             fps=self.info.fps,
             keyframes_only=keyframes_only,
+            timed=container.format.name.split(",")[0] == "mov",
         )
 
     @property
@@ -313,7 +308,7 @@ def open_video(
     *,
     width: int = 256,
     hdr: str = "tonemap",
-    threads: int = 0,
+    threads: int | None = None,
     keyframes_only: bool = False,
 ) -> Iterator[VideoReader]:
     """Open a film for one decoding pass.
@@ -322,7 +317,8 @@ def open_video(
         path: the film.
         width: analysis width in display pixels; frames are never scaled up.
         hdr: HDR handling: "tonemap", "raw" or "refuse".
-        threads: FFmpeg decoding threads, 0 for automatic.
+        threads: FFmpeg decoding threads; None for
+            :func:`scenepal.threads.default_decoder_threads`.
         keyframes_only: let the decoder skip every frame but keyframes (for previews).
 
     Raises:

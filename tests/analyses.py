@@ -7,11 +7,12 @@
         (1.0, [((250, 250, 250), 1.0)]),                        # a 1 s scene, one colour
     ])
 
-Scenes are contiguous: each starts where the previous ends, in seconds and in frames (frame
-numbers are the rounded times x fps). Swatch lab values are computed from the rgb with
-`scenepal.color.srgb_to_lab` and rounded to 3 decimals as the pipeline does; weights are used
-as given (pass weights that sum to 1). The film palette is `scenepal.palette.film_palette` of the
-scene palettes weighted by duration.
+The analyses follow the pipeline's rules. Scenes are contiguous: each starts where the previous
+ends, in seconds and in frames (frame numbers are the rounded times x fps, and every scene has at
+least one frame). Swatch lab values are computed from the rgb with `scenepal.color.srgb_to_lab`
+and rounded to 3 decimals as the pipeline does; weights are used as given (pass weights that sum
+to 1). The film palette is made by the pipeline's own `film_palette_of`: black scenes are left
+out of it, the others weighted by duration.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from scenepal.models import (
     Swatch,
     VideoInfo,
 )
-from scenepal.palette import film_palette
+from scenepal.pipeline import film_palette_of
 
 RGB = tuple[int, int, int]
 SceneSpec = tuple[float, Sequence[tuple[RGB, float]]]
@@ -102,7 +103,7 @@ def make_analysis(
     frame = 0
     for i, (duration, swatches) in enumerate(scenes):
         end_t = t + float(duration)
-        end_frame = round(end_t * fps)
+        end_frame = max(frame + 1, round(end_t * fps))
         palette = make_palette(swatches)
         mean = color.to_uint8(
             color.mean_srgb(
@@ -121,13 +122,8 @@ def make_analysis(
             )
         )
         t, frame = end_t, end_frame
-    film = film_palette(
-        [r.palette for r in results],
-        [max(r.scene.duration_s, 1e-6) for r in results],
-        colors=colors,
-        seed=seed,
-        color_space=color_space,
-    )
+    settings = AnalysisConfig(colors=colors, seed=seed, color_space=color_space)
+    film = film_palette_of(results, settings)
     video = VideoInfo(
         path=path,
         width=width,
@@ -145,7 +141,7 @@ def make_analysis(
         frame_count=frame,
         duration_s=t,
         crop=crop,
-        settings=AnalysisConfig(colors=colors, seed=seed, color_space=color_space),
+        settings=settings,
         scenes=tuple(results),
         palette=film,
         scenepal_version=version,

@@ -1,4 +1,9 @@
-"""Shared fixtures: films written once per test session by the film factory (tests/films.py)."""
+"""Shared fixtures: films written once per test session by the film factory (tests/films.py).
+
+Every analysis.json document the tests produce (through ``scenepal.export.analysis_to_dict``,
+which ``analysis_to_json``, ``write_outputs`` and the command use) is validated against the
+JSON Schema shipped in the package: see :func:`_validated_analysis_to_dict`.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,38 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import numpy as np
 import pytest
 from films import FilmTruth, Region, Shot, write_film
 
 import scenepal
-from scenepal import color
+from scenepal import color, export
 from scenepal.models import Analysis, Palette
+
+SCHEMA_VALIDATOR = jsonschema.Draft202012Validator(export.analysis_schema())
+_analysis_to_dict = export.analysis_to_dict
+VALIDATED = [0]
+"""How many analysis documents this test process has validated."""
+
+
+def _validated_analysis_to_dict(a: Analysis) -> dict[str, Any]:
+    """``analysis_to_dict``, with its document validated against the shipped schema.
+
+    Installed in place of ``scenepal.export.analysis_to_dict`` when the tests start (this
+    conftest is imported before any test module), so test modules that import the name, and
+    ``analysis_to_json`` (which looks it up when called), all get the validating version.
+
+    Raises:
+        jsonschema.ValidationError: the document does not follow the schema.
+    """
+    doc = _analysis_to_dict(a)
+    SCHEMA_VALIDATOR.validate(doc)
+    VALIDATED[0] += 1
+    return doc
+
+
+export.analysis_to_dict = _validated_analysis_to_dict
 
 # Shots differ in brightness or saturation, not only in hue: PySceneDetect's ContentDetector
 # does not see a pure hue change (shared/FACTS.md).

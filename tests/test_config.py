@@ -1,4 +1,4 @@
-"""scenepal.config: AnalysisConfig defaults, validation, from_options, to_dict, immutability."""
+"""scenepal.config: AnalysisConfig defaults, validation, from_options, from_recorded, to_dict."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scenepal.config import COLOR_SPACES, HDR_MODES, AnalysisConfig
+from scenepal.config import COLOR_SPACES, HDR_MODES, AnalysisConfig, AnalysisOptions
 from scenepal.errors import ConfigError, ScenepalError
 from scenepal.scenes import DETECTORS
 
@@ -26,7 +26,6 @@ DEFAULTS = {
     "pixels_per_scene": 12_000,
     "black_level": 0.015,
     "hdr": "tonemap",
-    "decoder_threads": 0,
     "preview": False,
 }
 
@@ -70,9 +69,6 @@ INVALID = [
     ("black_level", float("nan")),
     ("hdr", "tone-map"),
     ("hdr", ""),
-    ("decoder_threads", -1),
-    ("decoder_threads", 65),
-    ("decoder_threads", "auto"),
 ]
 
 # (field, value at the edge of its valid range).
@@ -92,7 +88,6 @@ EDGES = [
     ("pixels_per_scene", 10_000_000),
     ("black_level", 0.0),
     ("black_level", 0.499),
-    ("decoder_threads", 64),
 ]
 
 
@@ -235,3 +230,29 @@ def test_configs_are_hashable_and_compare_by_value() -> None:
 def test_a_number_given_as_text_is_a_config_error(name: str) -> None:
     with pytest.raises(ConfigError, match=name):
         AnalysisConfig(**{name: "4"})  # type: ignore[arg-type]
+
+
+def test_keyword_options_of_analyze_are_the_config_fields() -> None:
+    # scenepal.analyze(**options) is typed by AnalysisOptions: it must list every setting.
+    assert AnalysisOptions.__annotations__.keys() == {
+        f.name for f in dataclasses.fields(AnalysisConfig)
+    }
+
+
+def test_recorded_settings_ignore_unknown_keys_and_default_missing_ones() -> None:
+    recorded = {"colors": 7, "seed": 3, "decoder_threads": 0, "grain_filter": True}
+    assert AnalysisConfig.from_recorded(recorded) == AnalysisConfig(colors=7, seed=3)
+
+
+def test_recorded_settings_keep_a_name_this_version_does_not_know() -> None:
+    cfg = AnalysisConfig.from_recorded({"detector": "transnet", "color_space": "cam16", "seed": 2})
+    assert (cfg.detector, cfg.color_space, cfg.seed) == ("transnet", "cam16", 2)
+
+
+@pytest.mark.parametrize(
+    "recorded",
+    [{"colors": 0}, {"colors": "5"}, {"detector": 7}, {"detector": "transnet", "colors": 99}],
+)
+def test_recorded_settings_are_still_checked(recorded: dict[str, Any]) -> None:
+    with pytest.raises(ConfigError):
+        AnalysisConfig.from_recorded(recorded)

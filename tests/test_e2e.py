@@ -9,8 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SCHEMA_VALIDATOR
 from films import FilmTruth
 from PIL import Image
+
+from scenepal.models import SCHEMA_VERSION
 
 pytestmark = pytest.mark.e2e
 
@@ -29,15 +32,9 @@ def test_analyze_end_to_end(cut_film_h264: FilmTruth, tmp_path: Path) -> None:
     result = run("analyze", str(cut_film_h264.path), "-o", str(out), "--json")
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
-    assert doc["schema_version"] == 1
-    assert set(doc["video"]) >= {
-        "path", "width", "height", "fps", "frame_count", "duration_s", "crop", "color",
-    }  # fmt: skip
-    assert set(doc["video"]["color"]) >= {"matrix", "range", "transfer", "primaries"}
+    SCHEMA_VALIDATOR.validate(doc)  # written by another process: conftest's hook did not see it
+    assert doc["schema_version"] == SCHEMA_VERSION
     assert [s["start_frame"] for s in doc["scenes"][1:]] == list(cut_film_h264.cuts)
-    for scene in doc["scenes"]:
-        assert set(scene) >= {"index", "start_frame", "end_frame", "start_s", "end_s", "palette"}
-        assert set(scene["palette"][0]) == {"hex", "rgb", "lab", "weight"}
     assert json.loads((out / "analysis.json").read_text()) == doc
     with Image.open(out / "barcode.png") as barcode:
         assert barcode.size == (2400, 800) and barcode.mode == "RGB"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import dataclasses
 import io
 import json
 from pathlib import Path
@@ -24,7 +25,7 @@ from scenepal.export import (
     scenes_csv,
     timecode,
 )
-from scenepal.models import SCHEMA_VERSION, Analysis, Rect
+from scenepal.models import SCHEMA_MAJOR, SCHEMA_VERSION, Analysis, Rect
 
 RED, BLUE, WHITE, GREEN = (200, 30, 30), (20, 20, 120), (250, 250, 250), (30, 160, 60)
 
@@ -57,7 +58,7 @@ def saved(analysis: Analysis, tmp_path: Path) -> Path:
 
 def test_json_has_the_contract_keys_and_values(analysis: Analysis) -> None:
     doc = json.loads(analysis_to_json(analysis))
-    assert doc["schema_version"] == SCHEMA_VERSION == 1
+    assert doc["schema_version"] == SCHEMA_VERSION
     assert doc["scenepal_version"] == "0.0.test"
     video = doc["video"]
     assert {"path", "width", "height", "fps", "frame_count", "duration_s", "crop", "color"} <= set(
@@ -115,7 +116,7 @@ def test_json_without_crop_is_null() -> None:
 def test_json_text_is_indented_utf8_and_newline_terminated(analysis: Analysis) -> None:
     text = analysis_to_json(analysis)
     assert text.endswith("}\n")
-    assert '\n  "schema_version": 1,' in text
+    assert f'\n  "schema_version": "{SCHEMA_VERSION}",' in text
     assert "été" in text  # not escaped as \u00e9
 
 
@@ -232,7 +233,7 @@ def test_load_binary_file(tmp_path: Path) -> None:
     _one_line_error(p, "not a text file")
 
 
-@pytest.mark.parametrize("version", [0, 2, "1", None])
+@pytest.mark.parametrize("version", [0, 2, True, "1", "1.x", "2.0", "0.9", None])
 def test_load_wrong_schema_version(analysis: Analysis, tmp_path: Path, version: object) -> None:
     doc = analysis_to_dict(analysis)
     doc["schema_version"] = version
@@ -257,22 +258,28 @@ def _without(doc: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
     return doc
 
 
+# Everything the first (1.0) files wrote is required; only later fields may be missing.
 @pytest.mark.parametrize(
     "missing",
     [
         ("video",),
         ("video", "color"),
         ("video", "color", "matrix"),
+        ("video", "color", "bit_depth"),
         ("video", "width"),
         ("video", "frame_count"),
         ("video", "duration_s"),
+        ("video", "codec"),
+        ("video", "crop"),
         ("settings",),
         ("scenes",),
         ("scenes", 0, "start_frame"),
+        ("scenes", 0, "mean_rgb"),
         ("scenes", 1, "palette"),
         ("scenes", 0, "palette", 0, "rgb"),
         ("palette",),
         ("scenepal_version",),
+        ("warnings",),
     ],
 )
 def test_load_missing_keys(analysis: Analysis, tmp_path: Path, missing: tuple[Any, ...]) -> None:
@@ -289,7 +296,8 @@ def test_load_missing_keys(analysis: Analysis, tmp_path: Path, missing: tuple[An
         (("scenes",), 5),
         (("scenes", 0, "palette", 0, "rgb"), [1, 2]),
         (("settings", "colors"), 0),
-        (("settings", "bogus"), 1),
+        (("settings", "detector"), 7),
+        (("scenes", 0, "mean_rgb"), [1, 2, 3, 4]),
         (("video", "crop"), {"x": 0, "y": 0}),
     ],
 )
@@ -314,26 +322,43 @@ def test_load_crop_that_is_not_an_object(analysis: Analysis, crop: object) -> No
         analysis_from_dict(doc)
 
 
-def test_optional_keys_have_defaults(analysis: Analysis) -> None:
+def test_a_first_version_document_loads_with_defaults_for_later_fields(
+    analysis: Analysis,
+) -> None:
     doc = analysis_to_dict(analysis)
-    for key in ("container_frame_count", "container_duration_s", "codec", "rotation"):
-        del doc["video"][key]
-    for key in ("pixel_format", "hdr", "hdr_handling", "assumed", "bit_depth"):
-        del doc["video"]["color"][key]
-    for scene in doc["scenes"]:
-        for key in ("black", "mean_rgb", "sampled_frames", "sampled_pixels"):
-            del scene[key]
-    del doc["warnings"]
+    doc["schema_version"] = 1  # the first files wrote an integer
+    for key in ("coverage", "partial", "gaps"):  # added to 1.0 files later
+        del doc[key]
+    doc["settings"]["decoder_threads"] = 0  # recorded until 1.1
+    del doc["settings"]["preview"]  # added to 1.0 files later
     a = analysis_from_dict(doc)
-    assert a.video.container_frame_count is None
-    assert a.video.codec == ""
-    assert a.video.color.bit_depth == 8
-    assert a.video.color.assumed == ()
-    assert a.warnings == ()
-    # Without a mean colour, a scene's mean is its heaviest swatch.
-    assert a.scenes[0].mean_rgb == RED
-    assert a.scenes[0].black is False
-    assert [r.palette for r in a.scenes] == [r.palette for r in analysis.scenes]
+    assert (a.schema_version, a.coverage, a.partial, a.gaps) == ("1.0", 1.0, False, ())
+    assert a.settings == analysis.settings
+    assert a.scenes == analysis.scenes
+
+
+def test_unknown_fields_and_settings_of_a_newer_minor_are_ignored(analysis: Analysis) -> None:
+    doc = analysis_to_dict(analysis)
+    doc["schema_version"] = f"{SCHEMA_MAJOR}.999"
+    doc["grading"] = {"contrast": 0.4}
+    doc["video"]["hdr_metadata"] = None
+    doc["video"]["crop"]["confidence"] = 0.9
+    doc["video"]["color"]["chroma_location"] = "left"
+    doc["settings"]["grain_filter"] = True
+    doc["settings"]["detector"] = "transnet"  # a detector this version does not have
+    doc["scenes"][0]["shot_type"] = {"kind": "close-up", "confidence": 0.8}
+    doc["scenes"][1]["palette"][0]["name"] = "white"
+    doc["palette"][0]["cmyk"] = [0, 0, 0, 0]
+    a = analysis_from_dict(json.loads(json.dumps(doc)))
+    assert a.schema_version == f"{SCHEMA_MAJOR}.999"
+    assert a.settings.detector == "transnet"
+    assert dataclasses.replace(a.settings, detector="content") == analysis.settings
+    assert (a.video, a.crop, a.scenes, a.palette) == (
+        analysis.video,
+        analysis.crop,
+        analysis.scenes,
+        analysis.palette,
+    )
 
 
 def test_a_real_version_string_is_kept(analysis: Analysis) -> None:

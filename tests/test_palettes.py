@@ -142,7 +142,8 @@ def read_aco(data: bytes) -> list[tuple[str, RGB]]:
 
 def read_css(data: bytes) -> dict[str, RGB]:
     text = data.decode("utf-8")
-    assert text.count("{") == 1 and ":root {" in text
+    code = re.sub(r"/\*.*?\*/", "", text, flags=re.S)  # film names in comments may hold braces
+    assert code.count("{") == 1 and ":root {" in code
     found = re.findall(r"(--[\w-]+):\s*#([0-9a-f]{6});", text)
     return {name: (int(h[:2], 16), int(h[2:4], 16), int(h[4:], 16)) for name, h in found}
 

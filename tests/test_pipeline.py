@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import av
@@ -218,3 +220,31 @@ def test_preview_decodes_keyframes_only_and_says_so(
     # The first keyframe is the first frame: the first scene's colours are right.
     for region in cut_film_h264.shots[0].regions:
         assert nearest(a.scenes[0].palette, region.rgb)[0] < 2.0
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+def test_decoder_threads_is_a_per_run_option_that_leaves_the_result_alone(
+    cut_film_h264: FilmTruth,
+) -> None:
+    def run(threads: int) -> tuple[str, int]:
+        most = [0]
+
+        def count(p: pipeline.Progress) -> None:  # threads of this process while decoding
+            most[0] = max(most[0], sum(1 for _ in Path("/proc/self/task").iterdir()))
+
+        a = scenepal.analyze(cut_film_h264.path, decoder_threads=threads, on_progress=count)
+        return analysis_to_json(a), most[0]
+
+    one, with_one = run(1)
+    six, with_six = run(6)
+    assert one == six  # not a setting: the document does not change, nor record it
+    assert "decoder_threads" not in json.loads(one)["settings"]
+    assert with_six - with_one >= 4  # FFmpeg's frame threads come and go with the option
+
+
+@pytest.mark.parametrize("threads", [0, 65, 2.0, True])
+def test_decoder_threads_out_of_range_is_a_config_error(
+    threads: object, cut_film_h264: FilmTruth
+) -> None:
+    with pytest.raises(ConfigError, match="decoder_threads"):
+        scenepal.analyze(cut_film_h264.path, decoder_threads=threads)  # type: ignore[arg-type]

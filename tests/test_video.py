@@ -72,10 +72,6 @@ def test_stopping_early_releases_the_film(cut_film_h264: FilmTruth) -> None:
     assert list(frames) == []  # closed with the reader: nothing more comes
 
 
-def test_default_decoder_threads_is_above_ffmpegs_own_choice() -> None:
-    assert 6 <= video.default_decoder_threads() <= 16
-
-
 def test_frames_are_scaled_to_the_analysis_width(cut_film_h264: FilmTruth) -> None:
     frame = _first_frame(cut_film_h264.path, width=160)
     assert frame.rgb.shape == (90, 160, 3) and frame.rgb.dtype == np.uint8
