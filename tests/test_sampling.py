@@ -273,3 +273,42 @@ def test_a_scene_shorter_than_the_stride_still_gets_a_frame() -> None:
     s.close(scene(0, 31))
     last = s.close(scene(31, 34, 1))
     assert last.frames >= 1 and colors(last.pixels) == {(40, 40, 200)}
+
+
+def test_a_resumed_sampler_hands_the_next_scene_the_same_lead_in() -> None:
+    # A checkpoint keeps state_at(next scene): the next scene's dissolve test then sees the
+    # same last frames of the scene before as an uninterrupted run.
+    rng = np.random.default_rng(4)
+    frames = []
+    for i in range(60):
+        f = frame(i, (100, 120, 140))
+        f.rgb[:] = rng.integers(0, 256, f.rgb.shape, dtype=np.uint8)
+        frames.append(f)
+    whole = sampler()
+    for f in frames[:30]:
+        whole.add(f)
+    whole.take(scene(0, 30))
+    state = whole.state_at(30)
+    for f in frames[30:]:
+        whole.add(f)
+    expected = whole.take(scene(30, 60, 1)).before
+    resumed = sampler()
+    resumed.start_at(30, state)
+    for f in frames[30:]:
+        resumed.add(f)
+    got = resumed.take(scene(30, 60, 1)).before
+    assert len(expected) == 2
+    assert all(np.array_equal(a, b) for a, b in zip(expected, got, strict=True))
+
+
+def test_the_next_scenes_first_frames_are_known_once_they_arrive() -> None:
+    s = sampler()
+    for i in range(30):
+        s.add(frame(i, (100, 120, 140)))
+    s.take(scene(0, 30))
+    assert s.lead_out(30) is None  # not yet seen
+    s.add(frame(30, (10, 200, 30)))
+    assert s.lead_out(30) is None
+    s.add(frame(31, (10, 200, 30)))
+    lead = s.lead_out(30)
+    assert lead is not None and len(lead) == 2
