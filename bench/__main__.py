@@ -422,7 +422,7 @@ def report(
         a = runs["analyze"]
         share = a.extra["clustering_s"] / a.wall
         print(
-            f"\nclustering share: scenepal.pipeline._palette_of took "
+            f"\nclustering share: scenepal.results._palette_of took "
             f"{a.extra['clustering_s']:.1f} s summed over {a.extra['clustered']} scenes "
             f"({a.extra['scenes']} in the analysis), "
             f"{share:.0%} of the {a.wall:.1f} s analysis wall; of it, "

@@ -168,11 +168,11 @@ def _analyze(film: str, out: str, *, preview: bool) -> dict[str, Any]:
     """
     import scenepal
     import scenepal.outputs
-    from scenepal import pipeline
+    from scenepal import results
 
     calls: list[float] = []
     importing = [0.0]  # the call that imported scikit-learn (palette._cluster imports lazily)
-    original = pipeline._palette_of
+    original = results._palette_of
 
     def timed_palette_of(sample: Any, cfg: Any) -> Any:
         fresh = "sklearn.cluster" not in sys.modules
@@ -185,7 +185,7 @@ def _analyze(film: str, out: str, *, preview: bool) -> dict[str, Any]:
             if fresh and "sklearn.cluster" in sys.modules:
                 importing[0] = spent
 
-    pipeline._palette_of = timed_palette_of  # looked up at call time by _scene_result
+    results._palette_of = timed_palette_of  # looked up at call time by scene_result
     result: dict[str, Any] = {}
     with _timed(result):
         analysis = scenepal.analyze(film, preview=preview)
@@ -217,10 +217,10 @@ class _SampledEnoughError(Exception):
 def _collect_samples(film: str, count: int) -> list[Any]:
     """Sampled pixels (uint8 RGB, (N, 3)) of the first ``count`` non-black scenes."""
     import scenepal
-    from scenepal import pipeline
+    from scenepal import results
 
     samples: list[Any] = []
-    original = pipeline._palette_of
+    original = results._palette_of
 
     def keep(sample: Any, cfg: Any) -> Any:
         if not sample.black and len(sample.pixels) and len(samples) < count:
@@ -231,13 +231,13 @@ def _collect_samples(film: str, count: int) -> list[Any]:
         if len(samples) >= count:
             raise _SampledEnoughError
 
-    pipeline._palette_of = keep
+    results._palette_of = keep
     try:
         scenepal.analyze(film, on_progress=enough)
     except _SampledEnoughError:
         pass
     finally:
-        pipeline._palette_of = original
+        results._palette_of = original
     return samples
 
 

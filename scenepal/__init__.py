@@ -6,6 +6,9 @@
 ('#1d2633', '#c9a27e', ...)
 >>> scenepal.load_analysis("movie.scenepal/analysis.json")      # doctest: +SKIP
 >>> scenepal.export("movie.scenepal", "ase", all_scenes=True)   # doctest: +SKIP
+>>> image = scenepal.barcode(analysis)   # uint8 (height, width, 3) sRGB   # doctest: +SKIP
+>>> figures = scenepal.sheets(analysis)  # matplotlib Figures, one per page  # doctest: +SKIP
+>>> scenepal.extract_palette(pixels, colors=5, seed=0)          # doctest: +SKIP
 
 The names below are imported on first use, so that ``import scenepal`` (and the command's
 start, ``--help`` and error messages) do not pay for PyAV, OpenCV, matplotlib and
@@ -42,8 +45,11 @@ if TYPE_CHECKING:
         VideoInfo,
     )
     from scenepal.outputs import write_outputs
+    from scenepal.palette import extract_palette
     from scenepal.pipeline import Progress, analyze
     from scenepal.probing import probe
+    from scenepal.render.barcode import barcode
+    from scenepal.render.sheet import sheets
 
 _HOMES = {
     "AnalysisConfig": "scenepal.config",
@@ -66,9 +72,12 @@ _HOMES = {
     "Swatch": "scenepal.models",
     "VideoInfo": "scenepal.models",
     "write_outputs": "scenepal.outputs",
+    "extract_palette": "scenepal.palette",
     "Progress": "scenepal.pipeline",
     "analyze": "scenepal.pipeline",
     "probe": "scenepal.probing",
+    "barcode": "scenepal.render.barcode",
+    "sheets": "scenepal.render.sheet",
 }
 
 
@@ -113,8 +122,11 @@ __all__ = [
     "analysis_to_dict",
     "analysis_to_json",
     "analyze",
+    "barcode",
     "export",
+    "extract_palette",
     "load_analysis",
     "probe",
+    "sheets",
     "write_outputs",
 ]

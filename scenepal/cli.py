@@ -183,6 +183,31 @@ def main(
     """Read a film and tell its colour story: scenes, palettes, a movie barcode."""
 
 
+def _analyze_into(
+    video: str, folder: Path, config: AnalysisConfig, *, restart: bool, quiet: bool
+) -> Analysis:
+    """Analyse ``video`` (resuming from a checkpoint in ``folder`` unless ``restart``), write
+    the outputs into ``folder``, remove the checkpoint and report on stderr."""
+    if restart:
+        checkpoint.remove(folder)
+
+    def resumed(at_s: float) -> None:
+        _err.print(
+            f"scenepal: resuming from {timecode(at_s)[:8]} (checkpoint in {folder}/)",
+            markup=False,
+        )
+
+    start = time.perf_counter()
+    with _progress(not quiet, Path(video).name) as on_progress:
+        analysis = pipeline.analyze(
+            video, config=config, on_progress=on_progress, checkpoint_dir=folder, on_resume=resumed
+        )
+    written = write_outputs(analysis, folder)
+    checkpoint.remove(folder)
+    _report(analysis, written, time.perf_counter() - start, quiet)
+    return analysis
+
+
 _DEFAULTS = AnalysisConfig()
 
 
@@ -240,6 +265,7 @@ def analyze(
 
     Writes analysis.json, barcode.png, palettes.png and scenes.csv to the output folder.
     """
+    # Long only by its option declarations above, one per command-line option.
     with _errors(debug), sigterm_as_interrupt():
         config = AnalysisConfig(
             colors=colors,
@@ -252,27 +278,7 @@ def analyze(
             preview=preview,
         )
         folder = check_output_folder(output if output else default_output_folder(video))
-        if restart:
-            checkpoint.remove(folder)
-
-        def resumed(at_s: float) -> None:
-            _err.print(
-                f"scenepal: resuming from {timecode(at_s)[:8]} (checkpoint in {folder}/)",
-                markup=False,
-            )
-
-        start = time.perf_counter()
-        with _progress(not quiet, Path(video).name) as on_progress:
-            analysis = pipeline.analyze(
-                video,
-                config=config,
-                on_progress=on_progress,
-                checkpoint_dir=folder,
-                on_resume=resumed,
-            )
-        written = write_outputs(analysis, folder)
-        checkpoint.remove(folder)
-        _report(analysis, written, time.perf_counter() - start, quiet)
+        analysis = _analyze_into(video, folder, config, restart=restart, quiet=quiet)
         if json_out:
             sys.stdout.write(analysis_to_json(analysis))
             sys.stdout.flush()

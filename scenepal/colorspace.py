@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 from av.video.reformatter import ColorRange, VideoReformatter
 
-from scenepal import color
+from scenepal import color, hdr
 from scenepal.errors import HdrRefusedError
 from scenepal.models import ColorInfo, VideoInfo
 
@@ -285,7 +285,7 @@ def to_rgb(frame: Any, plan: ConversionPlan, scaler: VideoReformatter) -> np.nda
 def _finish(signal: np.ndarray, plan: ConversionPlan) -> np.ndarray:
     """R'G'B' signal in [0, 1] -> uint8 sRGB: tone mapped, gamut converted or just encoded."""
     if plan.hdr is not None:
-        return color.hdr_to_srgb8(signal, plan.hdr, bt2020=plan.wide_gamut)
+        return hdr.hdr_to_srgb8(signal, plan.hdr, bt2020=plan.wide_gamut)
     if plan.wide_gamut:
-        return color.bt2020_sdr_to_srgb8(signal)
+        return hdr.bt2020_sdr_to_srgb8(signal)
     return color.to_uint8(signal)

@@ -7,17 +7,58 @@ Stage boundaries, in pipeline order::
     SceneSample              (sampling.py)  the pixels that stand for one scene
     Palette of Swatch        (palette.py)   the colours of a scene, or of the film
     SceneResult, Analysis    (pipeline.py)  everything a render or an export needs
+
+The colour statistics' dataclasses live in :mod:`scenepal.stats_models` and are imported here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
+from scenepal.stats_models import (
+    ChromaStats,
+    ColorStats,
+    HueStats,
+    LightnessStats,
+    OpponentStats,
+    PixelHistograms,
+    SplitTone,
+    TealOrange,
+    Tint,
+    WarmthStats,
+)
+
 if TYPE_CHECKING:
     from scenepal.config import AnalysisConfig
+
+__all__ = [
+    "SCHEMA_MAJOR",
+    "SCHEMA_VERSION",
+    "Analysis",
+    "ChromaStats",
+    "ColorInfo",
+    "ColorStats",
+    "Excluded",
+    "Frame",
+    "HueStats",
+    "LightnessStats",
+    "OpponentStats",
+    "Palette",
+    "PixelHistograms",
+    "Rect",
+    "Scene",
+    "SceneResult",
+    "SplitTone",
+    "Swatch",
+    "TealOrange",
+    "Tint",
+    "VideoInfo",
+    "WarmthStats",
+]
 
 SCHEMA_VERSION = "1.3"
 """Version of the analysis.json document, "major.minor": a change that older readers can read
@@ -193,12 +234,32 @@ class Swatch:
 
 @dataclass(frozen=True)
 class Palette:
-    """Swatches sorted by weight, heaviest first; weights are positive and sum to 1."""
+    """Swatches sorted by weight, heaviest first; weights are positive and sum to 1.
+
+    Iterable and indexable like its swatches:
+
+    >>> p = Palette((Swatch((200, 30, 30), (43.2, 63.0, 45.2), 0.75),
+    ...              Swatch((20, 20, 120), (13.9, 35.4, -56.9), 0.25)))
+    >>> [s.hex for s in p], p[0].weight, len(p[1:])
+    (['#c81e1e', '#141478'], 0.75, 1)
+    """
 
     swatches: tuple[Swatch, ...]
 
     def __len__(self) -> int:
         return len(self.swatches)
+
+    def __iter__(self) -> Iterator[Swatch]:
+        """The swatches, heaviest first: ``for swatch in palette``."""
+        return iter(self.swatches)
+
+    @overload
+    def __getitem__(self, index: int) -> Swatch: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Swatch, ...]: ...
+    def __getitem__(self, index: int | slice) -> Swatch | tuple[Swatch, ...]:
+        """``palette[0]`` is the heaviest swatch; a slice gives a tuple of swatches."""
+        return self.swatches[index]
 
     @property
     def hex_codes(self) -> tuple[str, ...]:
@@ -301,165 +362,3 @@ class Analysis:
     partial: bool = False
     gaps: tuple[tuple[float, float], ...] = ()
     stats: ColorStats | None = None
-
-
-# --- Colour statistics (scenepal.stats computes them; docs/statistics.md defines each) ---
-
-
-@dataclass(frozen=True)
-class LightnessStats:
-    """CIELAB L* of the pixels (0 black, 100 white).
-
-    Attributes:
-        mean: mean L*.
-        p5: 5th percentile.
-        p50: median.
-        p95: 95th percentile.
-        contrast: ``p95 - p5``.
-        key: "low" (p50 < 35), "high" (p50 > 65) or "mid".
-    """
-
-    mean: float
-    p5: float
-    p50: float
-    p95: float
-    contrast: float
-    key: str
-
-
-@dataclass(frozen=True)
-class ChromaStats:
-    """CIELAB chroma C*ab = sqrt(a*^2 + b*^2) of the pixels.
-
-    Attributes:
-        mean: mean chroma.
-        p95: 95th percentile.
-    """
-
-    mean: float
-    p95: float
-
-
-@dataclass(frozen=True)
-class OpponentStats:
-    """Hasler and Suesstrunk's opponent channels on sRGB 0-255: rg = R - G,
-    yb = (R + G) / 2 - B; means and (population) standard deviations."""
-
-    rg_mean: float
-    rg_std: float
-    yb_mean: float
-    yb_std: float
-
-
-@dataclass(frozen=True)
-class HueStats:
-    """CIELAB hue angle h = atan2(b*, a*), each pixel weighted by its chroma.
-
-    Attributes:
-        mean_deg: chroma-weighted circular mean hue in [0, 360), or None without chroma.
-        histogram: 12 shares of the total chroma, 30-degree bins from 0 degrees; sum 1 (all 0
-            without chroma).
-        mean_ab: the mean (a*, b*) of the pixels (the colour cast); its angle is ``mean_deg``.
-        concentration: |mean (a*, b*)| / mean chroma, in [0, 1]: 1 when every pixel has the
-            same hue, near 0 when hues cancel out (then ``mean_deg`` says little).
-    """
-
-    mean_deg: float | None
-    histogram: tuple[float, ...]
-    mean_ab: tuple[float, float]
-    concentration: float
-
-
-@dataclass(frozen=True)
-class WarmthStats:
-    """Correlated colour temperature of the mean colour (averaged in linear light).
-
-    Attributes:
-        cct_k: CCT in kelvin, clamped to [1000, 15000]; None for a colour without light.
-        duv: signed distance from the Planckian locus in CIE 1960 uv (positive above it,
-            towards green); None with ``cct_k``.
-        label: "warm" below 4500 K, "cool" above 7000 K, else "neutral".
-        xyz: CIE XYZ of the mean colour (Y of sRGB white = 1).
-    """
-
-    cct_k: float | None
-    duv: float | None
-    label: str
-    xyz: tuple[float, float, float]
-
-
-@dataclass(frozen=True)
-class TealOrange:
-    """Chroma-weighted shares of the orange/skin sector (hue in [30, 90) degrees) and the teal
-    sector ([170, 250)); ``balance = (orange - teal) / (orange + teal)``, 0 when both are 0."""
-
-    orange_share: float
-    teal_share: float
-    balance: float
-
-
-@dataclass(frozen=True)
-class Tint:
-    """The mean a*, b* of a tonal range, with the hue angle (None when a* = b* = 0) and chroma
-    of that mean."""
-
-    a: float
-    b: float
-    hue_deg: float | None
-    chroma: float
-
-
-@dataclass(frozen=True)
-class SplitTone:
-    """Tints of the shadows (L* at or below the 25th percentile) and highlights (at or above
-    the 75th)."""
-
-    shadows: Tint
-    highlights: Tint
-
-
-@dataclass(frozen=True)
-class ColorStats:
-    """The colour statistics of a scene, or of a film (its scenes weighted by duration).
-
-    Attributes:
-        lightness: L* statistics.
-        chroma: C*ab statistics.
-        colorfulness: Hasler and Suesstrunk's (2003) M on sRGB 0-255.
-        hue: chroma-weighted hue.
-        warmth: CCT of the mean colour.
-        teal_orange: orange and teal shares.
-        split_tone: shadow and highlight tints.
-        opponent: the opponent-channel moments M is computed from.
-        pixels: how many pixels the statistics were computed from (for a film: the sum).
-        histograms: the pixel histograms the film's statistics are built from; a scene's hold
-            counts and live in memory and in checkpoints only (None for a scene read back from
-            analysis.json); the film's hold shares, and its a*b* density is written out.
-    """
-
-    lightness: LightnessStats
-    chroma: ChromaStats
-    colorfulness: float
-    hue: HueStats
-    warmth: WarmthStats
-    teal_orange: TealOrange
-    split_tone: SplitTone
-    opponent: OpponentStats
-    pixels: int
-    histograms: PixelHistograms | None = field(default=None, compare=False, repr=False)
-
-
-@dataclass(frozen=True, eq=False)
-class PixelHistograms:
-    """Histograms of a scene's pixels (counts) or of a film's (shares summing to 1).
-
-    Attributes:
-        lightness: (400,) L* in bins of 0.25 from 0 (L* = 100 in the last).
-        chroma: (800,) C*ab in bins of 0.25 from 0 (200 and over in the last).
-        ab: (64, 64) a*, b* in cells of 4 x 4 over [-128, 128), indexed [a, b] (pixels
-            outside are left out): the vectorscope's density.
-    """
-
-    lightness: np.ndarray
-    chroma: np.ndarray
-    ab: np.ndarray

@@ -2,8 +2,9 @@
 clustered in a worker thread while decoding goes on.
 
     video.open_video ─► Frame ─┬─► scenes.SceneFinder ─► cuts ─► Scene
-                               └─► sampling.SceneSampler ─► SceneSample
-                                          palette.extract_palette ─► SceneResult ─► Analysis
+                               └─► sampling.SceneSampler ─► SceneFrames
+                                  results.sampled_result ─► SceneResult ─► Analysis
+         (picture area, transitions, pixel draw, palette and statistics, in the palette worker)
 """
 
 from __future__ import annotations
@@ -13,14 +14,12 @@ import heapq
 import os
 from array import array
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Unpack
 
-import numpy as np
-
-from scenepal import checkpoint, color
+from scenepal import checkpoint, results
 from scenepal._version import __version__
 from scenepal.bars import film_crop
 from scenepal.config import AnalysisConfig, AnalysisOptions
@@ -28,16 +27,14 @@ from scenepal.errors import ConfigError, VideoOpenError
 from scenepal.models import (
     Analysis,
     Frame,
-    Palette,
     Rect,
     Scene,
     SceneResult,
+    VideoInfo,
 )
 from scenepal.notes import analysis_warnings, coverage
-from scenepal.palette import extract_palette, film_palette, palette_from_colors
-from scenepal.sampling import SamplingSettings, SceneFrames, SceneSampler, sample_frames
+from scenepal.sampling import SceneFrames, SceneSampler
 from scenepal.scenes import SceneFinder, make_detector
-from scenepal.stats import film_stats, scene_stats
 from scenepal.threads import default_decoder_threads, single_threaded_helpers
 from scenepal.video import VideoReader, open_video
 
@@ -86,18 +83,19 @@ def analyze(
 
     Args:
         path: the film.
-        config: all settings at once; or give them as keyword options (``colors=6``, ...),
-            see :class:`scenepal.AnalysisConfig` for every option and its default.
+        config: all settings at once (a :class:`scenepal.AnalysisConfig`), or give them as
+            keyword options.
         on_progress: called every few frames with a :class:`Progress`.
         checkpoint_dir: a folder (usually the output folder) for a checkpoint of the finished
-            scenes, saved every ``scenepal.checkpoint.EVERY_S`` seconds; a valid checkpoint
-            found there is resumed from. Remove it (``scenepal.checkpoint.remove``) once the
-            outputs are written. Not used for previews.
+            scenes (``.scenepal-checkpoint.json``), saved every 10 seconds; a valid checkpoint
+            found there is resumed from. Delete it once the outputs are written (the command
+            does). Not used for previews.
         on_resume: called with the film time a run resumes from, when it does.
         decoder_threads: FFmpeg's decoding threads for this run (1 to 64), or None for three
-            per CPU this process may use (``scenepal.threads.default_decoder_threads``). Not
+            per CPU this process may use (its CPU affinity and cgroup quota), at most 16. Not
             a setting: it changes how fast the result comes, not the result.
-        **options: the fields of :class:`scenepal.AnalysisConfig`, when ``config`` is not given.
+        **options: the fields of :class:`scenepal.AnalysisConfig` (``colors=6``, ...), when
+            ``config`` is not given.
 
     Raises:
         ConfigError: an option is unknown or out of range.
@@ -127,23 +125,7 @@ def analyze(
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-    return Analysis(
-        video=reader.info,
-        frame_count=ending.frame_count,
-        duration_s=ending.end_s,
-        crop=ending.crop,
-        settings=cfg,
-        scenes=ending.results,
-        palette=film_palette_of(ending.results, cfg),
-        scenepal_version=__version__,
-        warnings=ending.warnings,
-        coverage=ending.coverage,
-        partial=ending.partial,
-        gaps=ending.gaps,
-        stats=film_stats(
-            [r.stats for r in ending.results], [r.scene.duration_s for r in ending.results]
-        ),
-    )
+    return ending.analysis(reader.info, cfg)
 
 
 def _decoder_threads(value: int | None) -> int:
@@ -166,6 +148,25 @@ class _Ending:
     coverage: float
     partial: bool
     gaps: tuple[tuple[float, float], ...]
+
+    def analysis(self, info: VideoInfo, cfg: AnalysisConfig) -> Analysis:
+        """The analysis of the film ``info`` made with ``cfg``, with the film's palette and
+        statistics from its scenes'."""
+        return Analysis(
+            video=info,
+            frame_count=self.frame_count,
+            duration_s=self.end_s,
+            crop=self.crop,
+            settings=cfg,
+            scenes=self.results,
+            palette=results.film_palette_of(self.results, cfg),
+            scenepal_version=__version__,
+            warnings=self.warnings,
+            coverage=self.coverage,
+            partial=self.partial,
+            gaps=self.gaps,
+            stats=results.film_stats_of(self.results),
+        )
 
 
 class _Pass:
@@ -371,7 +372,7 @@ class _Pass:
             frames = dataclasses.replace(frames, after=after or ())
             settings = self._sampler.settings
             self._results.append(
-                self._pool.submit(_scene_result, frames, settings, self._cfg, shown)
+                self._pool.submit(results.sampled_result, frames, settings, self._cfg, shown)
             )
             self._save()
 
@@ -384,53 +385,3 @@ class _Pass:
             film_frames = self._film_index[-1] + 1
             duration = self._info.duration_s
             self._on_progress(Progress(film_frames, frame.time_s, duration, len(self._scenes)))
-
-
-def _scene_result(
-    frames: SceneFrames, settings: SamplingSettings, cfg: AnalysisConfig, shown: Scene
-) -> SceneResult:
-    """The sample and palette of a scene (in the palette worker), reported under ``shown``
-    (its frames in the film)."""
-    sample = sample_frames(frames, settings)
-    if sample.black or len(sample.pixels) == 0:
-        pixels = sample.black_pixels if len(sample.black_pixels) else sample.pixels
-        mean = _mean_rgb(pixels)
-        palette = palette_from_colors(np.array([mean], dtype=np.uint8), np.ones(1))
-        black, stats = True, None
-    else:
-        pixels = sample.pixels
-        palette = extract_palette(
-            pixels, colors=cfg.colors, seed=sample.seed, color_space=cfg.color_space
-        )
-        mean, black, stats = _mean_rgb(pixels), False, scene_stats(pixels)
-    return SceneResult(
-        shown,
-        palette,
-        mean,
-        black,
-        sample.frames,
-        len(pixels),
-        stats=stats,
-        crop=sample.crop,
-        excluded=sample.excluded,
-    )
-
-
-def _mean_rgb(pixels: np.ndarray) -> tuple[int, int, int]:
-    if len(pixels) == 0:
-        return (0, 0, 0)
-    r, g, b = (int(v) for v in color.to_uint8(color.mean_srgb(pixels / 255.0)))
-    return (r, g, b)
-
-
-def film_palette_of(results: Sequence[SceneResult], cfg: AnalysisConfig) -> Palette:
-    """The film's palette from its scenes' results: black scenes are left out (unless every
-    scene is black), the others weighted by duration."""
-    lit = [r for r in results if not r.black] or list(results)
-    return film_palette(
-        [r.palette for r in lit],
-        [max(r.scene.duration_s, 1e-6) for r in lit],
-        colors=cfg.colors,
-        seed=cfg.seed,
-        color_space=cfg.color_space,
-    )

@@ -33,7 +33,7 @@ from scenepal.models import (
     Swatch,
     VideoInfo,
 )
-from scenepal.pipeline import film_palette_of
+from scenepal.results import film_palette_of
 
 RGB = tuple[int, int, int]
 SceneSpec = tuple[float, Sequence[tuple[RGB, float]]]

@@ -7,7 +7,11 @@ JSON Schema shipped in the package: see :func:`_validated_analysis_to_dict`.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +23,8 @@ from films import FilmTruth, Region, Shot, write_film
 import scenepal
 from scenepal import color, export
 from scenepal.models import Analysis, Palette
+
+ROOT = Path(__file__).resolve().parent.parent
 
 SCHEMA_VALIDATOR = jsonschema.Draft202012Validator(export.analysis_schema())
 _analysis_to_dict = export.analysis_to_dict
@@ -97,6 +103,29 @@ def analyzed() -> Callable[..., Analysis]:
         return cache[key]
 
     return run
+
+
+@dataclass(frozen=True)
+class SampleFilm:
+    """A realistic film from samples/make_sample.py and its ground truth (sample.mp4.truth.json):
+    photographs with camera moves, grain, colour grades, fades, a dissolve, letterbox bars."""
+
+    path: Path
+    truth: dict[str, Any]
+
+
+@pytest.fixture(scope="session")
+def realistic_film(film_dir: Path) -> SampleFilm:
+    """30 s of the realistic sample film at 320x180 (about 10 s to make)."""
+    film = film_dir / "realistic.mp4"
+    made = subprocess.run(
+        [sys.executable, str(ROOT / "samples" / "make_sample.py"), "--out", str(film),
+         "--width", "320", "--height", "180", "--seconds", "30", "--preset", "ultrafast"],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    truth = json.loads(film.with_name(film.name + ".truth.json").read_text(encoding="utf-8"))
+    return SampleFilm(film, truth)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scenepal import color
-from scenepal.render.barcode import DEFAULT_SIZE, barcode
+from scenepal.render.barcode import barcode
 
 RED, BLUE, WHITE, BLACK = (200, 30, 30), (20, 20, 120), (255, 255, 255), (0, 0, 0)
 GREEN, YELLOW = (30, 160, 60), (240, 220, 90)
@@ -31,7 +31,6 @@ def _runs(values: list[tuple[int, ...]]) -> list[tuple[tuple[int, ...], int]]:
 
 def test_default_size_shape_and_dtype() -> None:
     image = barcode(make_analysis([(1.0, [(RED, 1.0)])], colors=COLORS))
-    assert DEFAULT_SIZE == (2400, 800)
     assert image.shape == (800, 2400, 3)
     assert image.dtype == np.uint8
     assert image.flags["C_CONTIGUOUS"]

@@ -9,12 +9,14 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from conftest import SampleFilm
 from films import FilmTruth, Shot
 
 import scenepal
-from scenepal import checkpoint, pipeline
+from scenepal import checkpoint, pipeline, video
 from scenepal.export import analysis_to_json
 from scenepal.models import Excluded, Palette, Rect, Scene, SceneResult, Swatch
 
@@ -87,24 +89,71 @@ def test_the_key_changes_with_the_file_and_the_settings(tmp_path: Path) -> None:
     assert checkpoint.film_identity(film) != first
 
 
-def test_an_interrupted_analysis_resumes_to_the_same_result(
-    long_film: FilmTruth, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    reference = analysis_to_json(scenepal.analyze(long_film.path))
+def _interrupt_then_resume(
+    film: Path, out: Path, frames: int, monkeypatch: pytest.MonkeyPatch
+) -> tuple[str, list[float]]:
+    """Analyse ``film`` with a checkpoint after every scene, interrupted past 60 % of its
+    ``frames``; then again, resuming. The second run's document, and where it resumed."""
     monkeypatch.setattr(checkpoint, "EVERY_S", 0.0)
-    out = tmp_path / "out"
 
     def interrupt(p: pipeline.Progress) -> None:
-        if p.frames > long_film.frame_count * 0.6:
+        if p.frames > frames * 0.6:
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        scenepal.analyze(long_film.path, checkpoint_dir=out, on_progress=interrupt)
+        scenepal.analyze(film, checkpoint_dir=out, on_progress=interrupt)
     assert (out / checkpoint.CHECKPOINT_NAME).is_file()
     resumed_at: list[float] = []
-    again = scenepal.analyze(long_film.path, checkpoint_dir=out, on_resume=resumed_at.append)
-    assert len(resumed_at) == 1 and 0 < resumed_at[0] < long_film.duration
-    assert analysis_to_json(again) == reference
+    again = scenepal.analyze(film, checkpoint_dir=out, on_resume=resumed_at.append)
+    return analysis_to_json(again), resumed_at
+
+
+def test_an_interrupted_analysis_resumes_to_the_same_result(
+    realistic_film: SampleFilm, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Camera moves, grain, grades, fades and letterbox bars: what is sampled before and after
+    # the resume point, and the bar tracker's state, all change the result if resuming is off.
+    whole = scenepal.analyze(realistic_film.path)
+    assert whole.crop is not None and len(whole.scenes) >= 4
+    frames = realistic_film.truth["frame_count"]
+    again, resumed_at = _interrupt_then_resume(
+        realistic_film.path, tmp_path / "out", frames, monkeypatch
+    )
+    assert len(resumed_at) == 1 and 0 < resumed_at[0] < realistic_film.truth["duration_s"]
+    assert again == analysis_to_json(whole)
+
+
+class _NoSeek:
+    """A container that cannot seek (as some streams cannot): resuming drops frames by count."""
+
+    def __init__(self, container: Any) -> None:
+        self._container = container
+
+    def seek(self, *args: Any, **kwargs: Any) -> None:
+        raise ValueError("this stream cannot seek")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._container, name)
+
+
+def test_where_the_film_cannot_seek_resuming_counts_frames_to_the_same_result(
+    long_film: FilmTruth, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reference = analysis_to_json(scenepal.analyze(long_film.path))
+    real_open = video.open_container
+    seeks: list[Any] = []
+
+    def no_seek(path: Path) -> Any:
+        wrapped = _NoSeek(real_open(path))
+        seeks.append(wrapped)
+        return wrapped
+
+    monkeypatch.setattr(video, "open_container", no_seek)
+    again, resumed_at = _interrupt_then_resume(
+        long_film.path, tmp_path / "out", long_film.frame_count, monkeypatch
+    )
+    assert len(seeks) == 2 and len(resumed_at) == 1
+    assert again == reference
 
 
 def test_changed_settings_start_again(

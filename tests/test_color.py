@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from scenepal import color
+from scenepal import color, hdr
 
 FAST = settings(max_examples=100, deadline=None)
 
@@ -64,7 +64,7 @@ SHARMA_2005 = [
 
 # BT.709 linear -> BT.2020 linear, the inverse of the module's BT.2087 matrix.
 BT709_TO_BT2020 = np.linalg.inv(color.BT2020_TO_BT709)
-WHITE_NITS = color.SDR_REFERENCE_WHITE_NITS
+WHITE_NITS = hdr.SDR_REFERENCE_WHITE_NITS
 
 
 def _nits(linear_bt709: np.ndarray) -> np.ndarray:
@@ -295,46 +295,46 @@ def test_ycbcr_to_rgb_inverts_the_matrix(matrix: str) -> None:
 
 
 def test_pq_to_nits_known_values() -> None:
-    assert float(color.pq_to_nits(0.0)) == 0.0
-    assert float(color.pq_to_nits(0.5081)) == pytest.approx(100.0, abs=0.1)
-    assert float(color.pq_to_nits(0.58069)) == pytest.approx(203.0, abs=0.1)
-    assert float(color.pq_to_nits(0.7518)) == pytest.approx(1000.0, abs=1.0)
-    assert float(color.pq_to_nits(1.0)) == pytest.approx(10000.0, rel=1e-9)
+    assert float(hdr.pq_to_nits(0.0)) == 0.0
+    assert float(hdr.pq_to_nits(0.5081)) == pytest.approx(100.0, abs=0.1)
+    assert float(hdr.pq_to_nits(0.58069)) == pytest.approx(203.0, abs=0.1)
+    assert float(hdr.pq_to_nits(0.7518)) == pytest.approx(1000.0, abs=1.0)
+    assert float(hdr.pq_to_nits(1.0)) == pytest.approx(10000.0, rel=1e-9)
 
 
 def test_pq_to_nits_is_increasing() -> None:
-    nits = color.pq_to_nits(np.linspace(0, 1, 1025))
+    nits = hdr.pq_to_nits(np.linspace(0, 1, 1025))
     assert np.all(np.diff(nits) > 0)
 
 
 @pytest.mark.parametrize("peak", [1000.0, 400.0, 2000.0])
 def test_hlg_to_nits_black_and_peak(peak: float) -> None:
-    np.testing.assert_allclose(color.hlg_to_nits([0.0, 0.0, 0.0], peak_nits=peak), 0.0)
+    np.testing.assert_allclose(hdr.hlg_to_nits([0.0, 0.0, 0.0], peak_nits=peak), 0.0)
     np.testing.assert_allclose(
-        color.hlg_to_nits([1.0, 1.0, 1.0], peak_nits=peak), [peak] * 3, rtol=1e-6
+        hdr.hlg_to_nits([1.0, 1.0, 1.0], peak_nits=peak), [peak] * 3, rtol=1e-6
     )
 
 
 def test_hlg_reference_white_is_203_nits() -> None:
-    np.testing.assert_allclose(color.hlg_to_nits([0.75, 0.75, 0.75]), [203.0] * 3, atol=0.5)
+    np.testing.assert_allclose(hdr.hlg_to_nits([0.75, 0.75, 0.75]), [203.0] * 3, atol=0.5)
 
 
 def test_hlg_to_nits_is_increasing_on_greys() -> None:
     signal = np.repeat(np.linspace(0, 1, 257)[:, None], 3, axis=1)
-    nits = color.hlg_to_nits(signal)[:, 1]
+    nits = hdr.hlg_to_nits(signal)[:, 1]
     assert np.all(np.diff(nits) > 0)
 
 
 @FAST
 @given(arrays(np.float64, (3,), elements=st.floats(0.0, 0.9)))
 def test_tonemap_keeps_sdr_range_light_exact(linear: np.ndarray) -> None:
-    np.testing.assert_allclose(color.tonemap_to_sdr(_nits(linear)), linear, atol=1e-9)
+    np.testing.assert_allclose(hdr.tonemap_to_sdr(_nits(linear)), linear, atol=1e-9)
 
 
 def test_tonemap_sdr_white_and_grey() -> None:
-    np.testing.assert_allclose(color.tonemap_to_sdr([101.5, 101.5, 101.5]), [0.5] * 3, atol=1e-9)
+    np.testing.assert_allclose(hdr.tonemap_to_sdr([101.5, 101.5, 101.5]), [0.5] * 3, atol=1e-9)
     # Reference white (203 nits) is above the knee: rolled off, but still close to 1.
-    white = color.tonemap_to_sdr([203.0, 203.0, 203.0])
+    white = hdr.tonemap_to_sdr([203.0, 203.0, 203.0])
     assert 0.9 < white[0] < 1.0
     assert white[0] == pytest.approx(0.9 + 0.1 * (1 - np.exp(-1.0)), abs=1e-9)
 
@@ -349,8 +349,8 @@ def test_tonemap_is_monotonic_and_in_range(
     linear: np.ndarray, brightness: float, factor: float
 ) -> None:
     # Same chromaticity, brighter light: no component gets darker; everything stays in [0, 1].
-    dim = color.tonemap_to_sdr(_nits(linear * brightness))
-    bright = color.tonemap_to_sdr(_nits(linear * brightness * factor))
+    dim = hdr.tonemap_to_sdr(_nits(linear * brightness))
+    bright = hdr.tonemap_to_sdr(_nits(linear * brightness * factor))
     assert np.all(bright >= dim - 1e-12)
     for out in (dim, bright):
         assert out.min() >= 0.0
@@ -363,7 +363,7 @@ def test_tonemap_is_monotonic_and_in_range(
     st.floats(1.0, 50.0),
 )
 def test_tonemap_keeps_hue_of_bt709_colours(linear: np.ndarray, brightness: float) -> None:
-    out = color.tonemap_to_sdr(_nits(linear * brightness))
+    out = hdr.tonemap_to_sdr(_nits(linear * brightness))
     # All components are scaled alike, so the ratios between them hold.
     np.testing.assert_allclose(out / out.max(), linear / linear.max(), atol=1e-9)
 
@@ -371,7 +371,7 @@ def test_tonemap_keeps_hue_of_bt709_colours(linear: np.ndarray, brightness: floa
 def test_tonemap_rolls_off_continuously_at_the_knee() -> None:
     grey = np.linspace(0.85, 0.95, 201)
     nits = _nits(np.repeat(grey[:, None], 3, axis=1))
-    out = color.tonemap_to_sdr(nits)[:, 0]
+    out = hdr.tonemap_to_sdr(nits)[:, 0]
     slopes = np.diff(out) / np.diff(grey)
     # C1 at the knee: the slope goes from 1 down smoothly, without a jump.
     assert np.all(np.abs(np.diff(slopes)) < 0.01)
@@ -381,7 +381,7 @@ def test_tonemap_rolls_off_continuously_at_the_knee() -> None:
 
 def test_tonemap_highlights_stay_below_one() -> None:
     # 2.5 x reference white is compressed into the last 10%; the PQ peak saturates at 1.
-    out = color.tonemap_to_sdr(np.full((2, 3), [[500.0], [10000.0]]))
+    out = hdr.tonemap_to_sdr(np.full((2, 3), [[500.0], [10000.0]]))
     assert 0.99 < out[0].max() < 1.0
     assert out[0].max() == pytest.approx(0.9 + 0.1 * (1 - np.exp(-(500 / 203 - 0.9) / 0.1)))
     assert 0.999 < out[1].max() <= 1.0
@@ -389,21 +389,21 @@ def test_tonemap_highlights_stay_below_one() -> None:
 
 def test_tonemap_clips_colours_outside_bt709() -> None:
     # Pure BT.2020 green is outside BT.709: negative red and blue are clipped to 0.
-    out = color.tonemap_to_sdr([0.0, 100.0, 0.0])
+    out = hdr.tonemap_to_sdr([0.0, 100.0, 0.0])
     assert out[0] == 0.0
     assert out[2] == 0.0
     assert out[1] > 0.5
 
 
 @pytest.mark.parametrize(
-    ("transfer", "reference"), [("pq", color.pq_to_nits), ("hlg", color.hlg_to_nits)]
+    ("transfer", "reference"), [("pq", hdr.pq_to_nits), ("hlg", hdr.hlg_to_nits)]
 )
 def test_fast_hdr_path_agrees_with_the_reference_within_a_level(
     transfer: str, reference: Callable[[np.ndarray], np.ndarray]
 ) -> None:
     signal = np.random.default_rng(5).random((64, 64, 3)).astype(np.float32)
-    fast = color.hdr_to_srgb8(signal, transfer).astype(int)
-    slow = color.to_uint8(color.linear_to_srgb(color.tonemap_to_sdr(reference(signal))))
+    fast = hdr.hdr_to_srgb8(signal, transfer).astype(int)
+    slow = color.to_uint8(color.linear_to_srgb(hdr.tonemap_to_sdr(reference(signal))))
     assert np.abs(fast - slow).max() <= 1
     assert (fast != slow).mean() < 0.01
 
@@ -412,4 +412,4 @@ def test_bt2020_sdr_path_agrees_with_the_reference_within_a_level() -> None:
     signal = np.random.default_rng(6).random((64, 64, 3)).astype(np.float32)
     linear = color.srgb_to_linear(signal.astype(np.float64)) @ color.BT2020_TO_BT709.T
     slow = color.to_uint8(color.linear_to_srgb(np.clip(linear, 0.0, 1.0)))
-    assert np.abs(color.bt2020_sdr_to_srgb8(signal).astype(int) - slow).max() <= 1
+    assert np.abs(hdr.bt2020_sdr_to_srgb8(signal).astype(int) - slow).max() <= 1

@@ -30,7 +30,7 @@ from patches import (
 )
 
 import scenepal
-from scenepal import color
+from scenepal import color, hdr
 from scenepal.models import Analysis
 
 SDR_TOLERANCE = 1.5
@@ -106,8 +106,8 @@ def test_hdr_signals_decode_back_to_sdr_light_times_203() -> None:
     """The PQ and HLG placements invert the BT.2100 curves (here scenepal's own models)."""
     light = np.array([[0.01, 0.2, 0.7], [0.5, 0.5, 0.5], [0.9, 0.05, 0.3], [1.0, 1.0, 1.0]])
     nits = light @ BT709_TO_BT2020.T * 203.0
-    assert np.allclose(color.pq_to_nits(pq_signal_from_nits(nits)), nits, rtol=1e-6)
-    assert np.allclose(color.hlg_to_nits(hlg_signal_from_nits(nits)), nits, rtol=1e-6)
+    assert np.allclose(hdr.pq_to_nits(pq_signal_from_nits(nits)), nits, rtol=1e-6)
+    assert np.allclose(hdr.hlg_to_nits(hlg_signal_from_nits(nits)), nits, rtol=1e-6)
     assert np.allclose(signal_for((255, 255, 255), "hlg"), 0.75, atol=1e-3)  # BT.2408
 
 

@@ -7,12 +7,15 @@ import io
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from analyses import make_analysis, solid_scenes
 from PIL import Image
+from readonly import read_only_folder
 
 from scenepal import outputs
 from scenepal.errors import OutputError, ScenepalError
@@ -288,18 +291,22 @@ def test_write_outputs_refuses_before_rendering(
     assert parent.read_text(encoding="utf-8") == "x"
 
 
-@pytest.mark.skipif(
-    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root ignores permissions"
-)
 def test_check_output_folder_refuses_a_read_only_folder(tmp_path: Path) -> None:
     locked = tmp_path / "locked"
-    locked.mkdir()
-    locked.chmod(0o555)
-    try:
-        with pytest.raises(OutputError, match="no permission"):
-            check_output_folder(locked / "film.scenepal")
-    finally:
-        locked.chmod(0o755)
+    code = (
+        "import sys; from scenepal.outputs import check_output_folder; "
+        "check_output_folder(sys.argv[1])"
+    )
+    with read_only_folder(locked) as wrap:
+        done = subprocess.run(
+            wrap([sys.executable, "-c", code, locked / "film.scenepal"]),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    assert done.returncode == 1
+    assert "OutputError: cannot write outputs to" in done.stderr
+    assert "no permission to write in" in done.stderr
 
 
 # --- default_output_folder -----------------------------------------------------------------

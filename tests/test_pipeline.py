@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +15,10 @@ from conftest import BRIGHT_SHOTS, nearest
 from films import FilmTruth, Shot
 
 import scenepal
-from scenepal import pipeline
+from scenepal import pipeline, video
 from scenepal.errors import ConfigError
 from scenepal.export import analysis_to_json
-from scenepal.models import Analysis
+from scenepal.models import Analysis, Frame
 
 Analyzed = Callable[..., Analysis]
 
@@ -146,12 +146,16 @@ def test_other_detectors_find_the_cuts(
     assert a.settings.detector == detector
 
 
-def test_threshold_detector_cuts_at_fades(
+def test_threshold_detector_cuts_once_in_each_fade_through_black(
     make_film: Callable[..., FilmTruth], analyzed: Analyzed
 ) -> None:
     film = make_film("fades.mp4", BRIGHT_SHOTS, codec="h264", fade_frames=8, black_frames=6)
     a = analyzed(film.path, detector="threshold")
-    assert len(a.scenes) >= 2
+    assert len(a.scenes) == len(BRIGHT_SHOTS)
+    # Each shot's 6 black frames end it (film.cuts is the first frame after them): the
+    # threshold detector cuts inside that black stretch, not in the fades around it.
+    for found, cut in zip([r.scene.start_frame for r in a.scenes[1:]], film.cuts, strict=True):
+        assert cut - 6 <= found <= cut, (found, cut)
 
 
 def test_same_seed_gives_the_same_document(cut_film_h264: FilmTruth) -> None:
@@ -202,6 +206,34 @@ def test_settings_and_versions_are_recorded(cut_film_h264: FilmTruth, analyzed: 
     assert (a.settings.colors, a.settings.seed, a.settings.color_space) == (3, 4, "oklab")
     assert a.scenepal_version == scenepal.__version__
     assert all(len(r.palette) <= 3 for r in a.scenes)
+
+
+def _keyframe_times(path: Path) -> list[float]:
+    """Film times (from the first frame) of the keyframes, from the container's packets."""
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        packets = [(p.pts, p.is_keyframe) for p in container.demux(stream) if p.pts is not None]
+    first = min(pts for pts, _ in packets)
+    return sorted(float((pts - first) * stream.time_base) for pts, key in packets if key)
+
+
+def test_preview_decodes_only_the_keyframes(
+    cut_film_h264: FilmTruth, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keyframes = _keyframe_times(cut_film_h264.path)
+    assert 1 < len(keyframes) < cut_film_h264.frame_count / 4  # a film where it makes a difference
+    decoded: list[float] = []
+    frames = video.VideoReader.frames
+
+    def watched(self: video.VideoReader) -> Iterator[Frame]:
+        for frame in frames(self):
+            decoded.append(frame.time_s)
+            yield frame
+
+    monkeypatch.setattr(video.VideoReader, "frames", watched)
+    a = scenepal.analyze(cut_film_h264.path, preview=True)
+    assert decoded == pytest.approx(keyframes, abs=1e-3)
+    assert a.warnings[0].startswith(f"preview: only the {len(keyframes)} keyframes")
 
 
 def test_preview_decodes_keyframes_only_and_says_so(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from scenepal.errors import ConfigError
 from scenepal.scenes import DETECTORS, SceneFinder, make_detector
 
 RNG = np.random.default_rng(3)
@@ -21,10 +22,22 @@ def _cuts(name: str, frames: list[np.ndarray], min_len: int = 5) -> list[int]:
     return finder.finish(len(frames) - 1)
 
 
-def test_registry_names_and_defaults() -> None:
-    assert list(DETECTORS) == ["content", "adaptive", "threshold", "hash", "histogram"]
-    assert DETECTORS["content"].default_threshold == 27.0
-    assert all(spec.description for spec in DETECTORS.values())
+def test_an_unknown_detector_name_is_refused_with_the_valid_ones() -> None:
+    with pytest.raises(ConfigError) as info:
+        make_detector("transnet", threshold=None, min_scene_len=5, fps=24.0)
+    assert "'transnet'" in str(info.value)
+    assert all(name in str(info.value) for name in DETECTORS)
+
+
+def test_no_threshold_means_each_detectors_own() -> None:
+    frames = [TEXTURE_A] * 20 + [TEXTURE_B] * 20
+    assert _cuts("hash", frames) == [20]
+    # The content detector's threshold means "never" to the hash detector (distances 0-1).
+    content_default = DETECTORS["content"].default_threshold
+    finder = SceneFinder(make_detector("hash", threshold=content_default, min_scene_len=5, fps=24))
+    for i, frame in enumerate(frames):
+        finder.add(i, frame)
+    assert finder.finish(len(frames) - 1) == []
 
 
 @pytest.mark.parametrize("name", ["content", "adaptive", "hash"])

@@ -14,7 +14,7 @@ from matplotlib.patches import Rectangle
 from PIL import Image
 
 from scenepal.models import Analysis, Excluded
-from scenepal.render.sheet import ROWS_PER_PAGE, _percent, excluded_mark, page_names, sheets
+from scenepal.render.sheet import _percent, excluded_mark, page_names, sheets
 
 RED, BLUE, WHITE, GREEN = (200, 30, 30), (20, 20, 120), (250, 250, 250), (30, 160, 60)
 COLORS = 32  # no film palette clustering: fast
@@ -44,10 +44,6 @@ def small() -> Analysis:
         path="/films/Night Train.mkv",
         colors=5,
     )
-
-
-def test_rows_per_page() -> None:
-    assert ROWS_PER_PAGE == 60
 
 
 @pytest.mark.parametrize(("scenes", "pages"), [(1, 1), (60, 1), (61, 2), (120, 2), (121, 3)])
@@ -147,13 +143,6 @@ def test_figure_saves_to_a_png_of_the_expected_size(small: Analysis) -> None:
     assert colors is not None
     assert len(colors) > 10
     assert max(colors)[1] == (255, 255, 255)
-
-
-def test_default_dpi_is_150(small: Analysis) -> None:
-    (fig,) = sheets(small)
-    assert fig.get_dpi() == 150
-    assert fig.get_size_inches()[0] == pytest.approx(11.0)
-    assert fig.get_size_inches()[1] == pytest.approx(1.5 + 3 * 0.34 + 0.25)
 
 
 def test_percent() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from badfiles import write_video
 from films import FilmTruth, Shot, encoded_rgb
 from PIL import Image
 
@@ -230,3 +231,20 @@ def test_rotation_metadata_is_honoured(tmp_path: Path) -> None:
     assert frame.rgb[:, :8].mean() > 200 and frame.rgb[:, -20:].mean() < 20
     assert frame.cols[:8].min() > 0.8 and frame.cols[-20:].max() < 0.05
     assert frame.rows.shape == (64,)
+
+
+def test_packed_yuv_bars_come_from_a_gray_reformat(tmp_path: Path) -> None:
+    # yuyv422 has no Y plane of its own: the bar profiles must not read its packed bytes as luma.
+    film = write_video(
+        tmp_path / "packed.mkv",
+        [((200, 40, 40), 24), ((20, 20, 120), 24)],
+        encoder="rawvideo",
+        pix_fmt="yuyv422",
+        top_bar=20,
+    )
+    with video.open_video(film) as reader:
+        assert reader.info.color.pixel_format == "yuyv422"
+        frame = next(iter(reader.frames()))
+    assert frame.rows[:20].max() < 0.01  # the bar is black
+    assert frame.rows[20:].min() > 0.1  # the picture is not
+    assert frame.cols.min() > 0.1  # and no column is all bar
