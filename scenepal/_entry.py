@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 EXIT_INTERRUPTED = 130
@@ -20,19 +20,39 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 @contextmanager
-def sigterm_as_interrupt() -> Iterator[None]:
-    """SIGTERM ends the block like Ctrl-C (a ``KeyboardInterrupt``): cleanly, without partial
-    outputs. The previous handler comes back afterwards. Outside the main thread (where
-    handlers cannot be set, e.g. a test runner's thread) the block runs unchanged."""
+def _handled(handler: Callable[[int, object], None], *signums: int) -> Iterator[None]:
+    """``handler`` handles ``signums`` during the block; the previous handlers come back
+    afterwards. Outside the main thread, where handlers cannot be set, the block runs
+    unchanged."""
     try:
-        previous = signal.signal(signal.SIGTERM, _interrupt)
+        previous = {s: signal.signal(s, handler) for s in signums}
     except ValueError:
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+
+
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM ends the block like Ctrl-C (a ``KeyboardInterrupt``): cleanly, without partial
+    outputs."""
+    with _handled(_interrupt, signal.SIGTERM):
+        yield
+
+
+@contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back until the block is done, then interrupt: for steps that
+    must not be left half-done (the renames that put a run's outputs in place)."""
+    held: list[int] = []
+    with _handled(lambda signum, frame: held.append(signum), signal.SIGINT, signal.SIGTERM):
+        yield
+    if held:
+        raise KeyboardInterrupt
 
 
 def main() -> None:

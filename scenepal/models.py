@@ -19,18 +19,14 @@ from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
-from scenepal.stats_models import (
-    ChromaStats,
-    ColorStats,
-    HueStats,
-    LightnessStats,
-    OpponentStats,
-    PixelHistograms,
-    SplitTone,
-    TealOrange,
-    Tint,
-    WarmthStats,
-)
+# The statistics' dataclasses (scenepal.stats_models), importable from here too.
+from scenepal.stats_models import ChromaStats, ColorStats, HueStats, LightnessStats, Tint
+
+# isort: split
+from scenepal.stats_models import OpponentStats, PixelHistograms, SplitTone, TealOrange
+
+# isort: split
+from scenepal.stats_models import WarmthStats
 
 if TYPE_CHECKING:
     from scenepal.config import AnalysisConfig

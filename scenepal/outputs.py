@@ -18,6 +18,7 @@ import matplotlib as mpl
 from matplotlib.figure import Figure
 from PIL import Image, PngImagePlugin
 
+from scenepal._entry import interrupts_held
 from scenepal.errors import OutputError
 from scenepal.export import analysis_to_json, scenes_csv
 from scenepal.models import Analysis
@@ -147,12 +148,13 @@ def write_outputs(analysis: Analysis, folder: str | os.PathLike[str]) -> list[Pa
         if not target.exists():
             os.replace(tmp, target)
         else:
-            for name in files:
-                os.replace(tmp / name, target / name)
-            for stale in target.glob("palettes-*.png"):
-                if stale.name not in files:
-                    stale.unlink()
-            tmp.rmdir()
+            with interrupts_held():  # all the files replaced, or none: not a mix of two runs
+                for name in files:
+                    os.replace(tmp / name, target / name)
+                for stale in target.glob("palettes-*.png"):
+                    if stale.name not in files:
+                        stale.unlink()
+                tmp.rmdir()
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise OutputError(f"cannot write outputs to {target}: {exc.strerror or exc}") from exc

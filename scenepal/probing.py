@@ -203,6 +203,23 @@ def _field_order(cc: Any) -> int:
         return 0
 
 
+def open_film(path: str | os.PathLike[str]) -> tuple[Path, Any, Any]:
+    """(path, container, video stream) of a film opened for reading; the caller closes the
+    container.
+
+    Raises:
+        InputNotFoundError: the path is missing or not a file.
+        VideoOpenError: the file is not a usable video.
+    """
+    p = check_path(path)
+    container = open_container(p)
+    try:
+        return p, container, video_stream(container, p)
+    except BaseException:
+        container.close()
+        raise
+
+
 def probe(path: str | os.PathLike[str], *, hdr: str = "tonemap") -> VideoInfo:
     """Describe a film, decoding only its first frame.
 
@@ -214,10 +231,8 @@ def probe(path: str | os.PathLike[str], *, hdr: str = "tonemap") -> VideoInfo:
         InputNotFoundError: the path is missing or not a file.
         VideoOpenError: the file is not a usable video.
     """
-    p = check_path(path)
-    container = open_container(p)
+    p, container, stream = open_film(path)
     try:
-        stream = video_stream(container, p)
         tags = color_tags(stream.codec_context)
         first = first_frame(decode_packets(container, stream, threading.Event()), p)
         return stream_info(p, container, stream, hdr_mode=hdr, first=first, container_tags=tags)

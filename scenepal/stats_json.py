@@ -8,18 +8,7 @@ from typing import Any
 import numpy as np
 
 from scenepal import stats
-from scenepal.models import (
-    ChromaStats,
-    ColorStats,
-    HueStats,
-    LightnessStats,
-    OpponentStats,
-    PixelHistograms,
-    SplitTone,
-    TealOrange,
-    Tint,
-    WarmthStats,
-)
+from scenepal import stats_models as sm
 
 _PPM = 1_000_000
 
@@ -40,11 +29,11 @@ def _from_ppm(values: list[Any], size: int) -> np.ndarray:
     return out
 
 
-def _tint_dict(t: Tint) -> dict[str, Any]:
+def _tint_dict(t: sm.Tint) -> dict[str, Any]:
     return {"a": t.a, "b": t.b, "hue_deg": t.hue_deg, "chroma": t.chroma}
 
 
-def stats_to_dict(s: ColorStats, *, film: bool = False) -> dict[str, Any]:
+def stats_to_dict(s: sm.ColorStats, *, film: bool = False) -> dict[str, Any]:
     """Colour statistics as analysis.json holds them; ``film`` adds the film's histograms
     (L*, chroma and the a*b* density, in parts per million)."""
     doc: dict[str, Any] = {
@@ -101,9 +90,9 @@ def stats_to_dict(s: ColorStats, *, film: bool = False) -> dict[str, Any]:
     return doc
 
 
-def _tint(d: dict[str, Any]) -> Tint:
+def _tint(d: dict[str, Any]) -> sm.Tint:
     hue = d.get("hue_deg")
-    return Tint(
+    return sm.Tint(
         a=float(d["a"]),
         b=float(d["b"]),
         hue_deg=None if hue is None else float(hue),
@@ -115,7 +104,7 @@ def _optional_float(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def stats_from_dict(d: dict[str, Any]) -> ColorStats:
+def stats_from_dict(d: dict[str, Any]) -> sm.ColorStats:
     """Colour statistics from their analysis.json form (a film's histograms included)."""
     light, hue, warmth, to, o = (
         d["lightness"],
@@ -128,13 +117,13 @@ def stats_from_dict(d: dict[str, Any]) -> ColorStats:
     if "histograms" in d:
         h = d["histograms"]
         n = stats.DENSITY_BINS
-        histograms = PixelHistograms(
+        histograms = sm.PixelHistograms(
             lightness=_from_ppm(h["lightness_ppm"], round(100 / stats.LIGHTNESS_BIN)),
             chroma=_from_ppm(h["chroma_ppm"], round(200 / stats.CHROMA_BIN)),
             ab=_from_ppm(h["ab_ppm"], n * n).reshape(n, n),
         )
-    return ColorStats(
-        lightness=LightnessStats(
+    return sm.ColorStats(
+        lightness=sm.LightnessStats(
             mean=float(light["mean"]),
             p5=float(light["p5"]),
             p50=float(light["p50"]),
@@ -142,30 +131,30 @@ def stats_from_dict(d: dict[str, Any]) -> ColorStats:
             contrast=float(light["contrast"]),
             key=str(light["key"]),
         ),
-        chroma=ChromaStats(mean=float(d["chroma"]["mean"]), p95=float(d["chroma"]["p95"])),
+        chroma=sm.ChromaStats(mean=float(d["chroma"]["mean"]), p95=float(d["chroma"]["p95"])),
         colorfulness=float(d["colorfulness"]),
-        hue=HueStats(
+        hue=sm.HueStats(
             mean_deg=_optional_float(hue["mean_deg"]),
             histogram=tuple(float(x) for x in hue["histogram"]),
             mean_ab=(float(hue["mean_ab"][0]), float(hue["mean_ab"][1])),
             concentration=float(hue["concentration"]),
         ),
-        warmth=WarmthStats(
+        warmth=sm.WarmthStats(
             cct_k=_optional_float(warmth["cct_k"]),
             duv=_optional_float(warmth["duv"]),
             label=str(warmth["label"]),
             xyz=(float(warmth["xyz"][0]), float(warmth["xyz"][1]), float(warmth["xyz"][2])),
         ),
-        teal_orange=TealOrange(
+        teal_orange=sm.TealOrange(
             orange_share=float(to["orange_share"]),
             teal_share=float(to["teal_share"]),
             balance=float(to["balance"]),
         ),
-        split_tone=SplitTone(
+        split_tone=sm.SplitTone(
             shadows=_tint(d["split_tone"]["shadows"]),
             highlights=_tint(d["split_tone"]["highlights"]),
         ),
-        opponent=OpponentStats(
+        opponent=sm.OpponentStats(
             rg_mean=float(o["rg_mean"]),
             rg_std=float(o["rg_std"]),
             yb_mean=float(o["yb_mean"]),

@@ -27,12 +27,10 @@ from scenepal.errors import VideoOpenError
 from scenepal.models import Frame, VideoInfo
 from scenepal.probing import (
     MAX_SKIPPED_PACKETS,
-    check_path,
     decode_packets,
     first_frame,
-    open_container,
+    open_film,
     stream_info,
-    video_stream,
 )
 from scenepal.threads import default_decoder_threads
 
@@ -325,10 +323,8 @@ def open_video(
         InputNotFoundError: the path is missing or not a file.
         VideoOpenError: the file is not a usable video.
     """
-    p = check_path(path)
-    container = open_container(p)
+    p, container, stream = open_film(path)
     try:
-        stream = video_stream(container, p)
         if keyframes_only:
             stream.codec_context.skip_frame = "NONKEY"
         reader = VideoReader(

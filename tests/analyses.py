@@ -17,6 +17,7 @@ out of it, the others weighted by duration.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import numpy as np
@@ -56,19 +57,8 @@ def make_palette(colors: Sequence[tuple[RGB, float]]) -> Palette:
 
 def make_color_info(**overrides: object) -> ColorInfo:
     """SDR BT.709 limited-range 8-bit colour info; keyword arguments replace fields."""
-    fields: dict[str, object] = {
-        "matrix": "bt709",
-        "range": "limited",
-        "transfer": "bt709",
-        "primaries": "bt709",
-        "bit_depth": 8,
-        "pixel_format": "yuv420p",
-        "hdr": None,
-        "hdr_handling": None,
-        "assumed": (),
-    }
-    fields.update(overrides)
-    return ColorInfo(**fields)  # type: ignore[arg-type]
+    sdr = ColorInfo("bt709", "limited", "bt709", "bt709", 8, "yuv420p")
+    return dataclasses.replace(sdr, **overrides)  # type: ignore[arg-type]
 
 
 def make_analysis(

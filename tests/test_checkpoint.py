@@ -16,7 +16,7 @@ from conftest import SampleFilm
 from films import FilmTruth, Shot
 
 import scenepal
-from scenepal import checkpoint, pipeline, video
+from scenepal import checkpoint, pipeline, probing
 from scenepal.export import analysis_to_json
 from scenepal.models import Excluded, Palette, Rect, Scene, SceneResult, Swatch
 
@@ -140,7 +140,7 @@ def test_where_the_film_cannot_seek_resuming_counts_frames_to_the_same_result(
     long_film: FilmTruth, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reference = analysis_to_json(scenepal.analyze(long_film.path))
-    real_open = video.open_container
+    real_open = probing.open_container
     seeks: list[Any] = []
 
     def no_seek(path: Path) -> Any:
@@ -148,7 +148,7 @@ def test_where_the_film_cannot_seek_resuming_counts_frames_to_the_same_result(
         seeks.append(wrapped)
         return wrapped
 
-    monkeypatch.setattr(video, "open_container", no_seek)
+    monkeypatch.setattr(probing, "open_container", no_seek)
     again, resumed_at = _interrupt_then_resume(
         long_film.path, tmp_path / "out", long_film.frame_count, monkeypatch
     )

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -325,3 +326,30 @@ def test_check_output_folder_refuses_a_read_only_folder(tmp_path: Path) -> None:
 def test_default_output_folder(video: str, folder: str) -> None:
     assert default_output_folder(video).as_posix() == folder
     assert default_output_folder(Path(video)) == Path(folder)
+
+
+def test_an_interrupt_between_the_renames_leaves_no_mix_of_two_runs(
+    short: Analysis, long_written: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _previous(long_written, tmp_path)
+    before = _snapshot(folder)
+    replace = os.replace
+    renames: list[str] = []
+
+    def replace_then_interrupt(src: Any, dst: Any) -> None:
+        replace(src, dst)
+        renames.append(Path(dst).name)
+        if len(renames) == 1:  # a real Ctrl-C, right after the first file is in place
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(outputs.os, "replace", replace_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        write_outputs(short, folder)
+    after = _snapshot(folder)
+    assert len(renames) > 1  # the interrupt waited for the other renames
+    monkeypatch.undo()
+    fresh = tmp_path / "fresh"
+    write_outputs(short, fresh)
+    # Every file is the new run's (the long run's extra sheet pages gone), none the old one's.
+    assert after == _snapshot(fresh) != before
+    _no_temp_left(tmp_path)
