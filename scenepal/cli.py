@@ -264,8 +264,10 @@ def analyze(
     """Find the scenes of VIDEO and their palettes; write the outputs.
 
     Writes analysis.json, barcode.png, palettes.png and scenes.csv to the output folder.
+    \f
+    (Not shown in --help: this function is long only by its option declarations, one per
+    command-line option; the work is in _analyze_into.)
     """
-    # Long only by its option declarations above, one per command-line option.
     with _errors(debug), sigterm_as_interrupt():
         config = AnalysisConfig(
             colors=colors,
