@@ -1,10 +1,12 @@
 """Checkpoints: the finished part of an analysis, saved as it goes, so a long run can resume.
 
 A checkpoint lives in the output folder as ``.scenepal-checkpoint.json``. It holds the scenes
-whose palettes are done, the frame and time where the next scene starts, and the letterbox
-tracker's state. It is keyed by the film's identity (size, modification time and a hash of its
-first and last 64 KiB), the settings and scenepal's version: a changed file or changed settings
-make it stale, and it is ignored. Written atomically (temporary name, then rename).
+whose palettes are done (with their crops and excluded frames), the frame and time where the
+next scene starts, and what the sampler needs to begin that scene as an uninterrupted run would
+(the thumbnails of the frames before it). It is keyed by the film's identity (size,
+modification time and a hash of its first and last 64 KiB), the settings and scenepal's
+version: a changed file or changed settings make it stale, and it is ignored. Written
+atomically (temporary name, then rename).
 """
 
 from __future__ import annotations
@@ -14,22 +16,18 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import numpy as np
+from typing import Any
 
 from scenepal.export import scene_result_from_dict, scene_result_to_dict
 from scenepal.models import SceneResult
 from scenepal.stats import histograms_from_text, histograms_to_text
 
-if TYPE_CHECKING:
-    from scenepal.sampling import BarTracker
-
 CHECKPOINT_NAME = ".scenepal-checkpoint.json"
-CHECKPOINT_FORMAT = 2
+CHECKPOINT_FORMAT = 3
 """Version of the checkpoint file; a checkpoint of another version is not used."""
 _EDGE_BYTES = 64 * 1024
 
@@ -59,20 +57,17 @@ class Checkpoint:
         scenes: finished scenes, in order, contiguous from frame 0.
         next_frame: frame index where the next scene starts (end of the last finished scene).
         next_time_s: that frame's time in seconds.
-        bar_rows: the letterbox tracker's per-row maxima so far.
-        bar_cols: its per-column maxima.
-        bars_seen: whether the tracker has seen a non-black frame.
         skipped_packets: damaged packets skipped so far.
+        sampler: what the sampler needs to begin the next scene as an uninterrupted run would
+            (``SceneSampler.state_at``).
     """
 
     key: str
     scenes: tuple[SceneResult, ...]
     next_frame: int
     next_time_s: float
-    bar_rows: np.ndarray
-    bar_cols: np.ndarray
-    bars_seen: bool
     skipped_packets: int
+    sampler: dict[str, Any] = field(default_factory=dict)
 
 
 def checkpoint_key(identity: str, settings: dict[str, Any], version: str) -> str:
@@ -110,10 +105,8 @@ def save(folder: str | os.PathLike[str], checkpoint: Checkpoint) -> None:
         "scenes": [_result_to_dict(r) for r in checkpoint.scenes],
         "next_frame": checkpoint.next_frame,
         "next_time_s": checkpoint.next_time_s,
-        "bar_rows": checkpoint.bar_rows.tolist(),
-        "bar_cols": checkpoint.bar_cols.tolist(),
-        "bars_seen": checkpoint.bars_seen,
         "skipped_packets": checkpoint.skipped_packets,
+        "sampler": checkpoint.sampler,
     }
     tmp = target / f"{CHECKPOINT_NAME}.{os.getpid()}.tmp"
     tmp.write_text(json.dumps(doc), encoding="utf-8")
@@ -135,10 +128,8 @@ def load(folder: str | os.PathLike[str], key: str) -> Checkpoint | None:
             scenes=tuple(_result_from_dict(d) for d in doc["scenes"]),
             next_frame=int(doc["next_frame"]),
             next_time_s=float(doc["next_time_s"]),
-            bar_rows=np.asarray(doc["bar_rows"], dtype=np.float32),
-            bar_cols=np.asarray(doc["bar_cols"], dtype=np.float32),
-            bars_seen=bool(doc["bars_seen"]),
             skipped_packets=int(doc["skipped_packets"]),
+            sampler=dict(doc["sampler"]),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -159,14 +150,17 @@ class Saver:
         self._saved = 0
 
     def maybe_save(
-        self, results: list[Future[SceneResult]], bars: BarTracker, skipped: int
+        self,
+        results: list[Future[SceneResult]],
+        skipped: int,
+        sampler_state: Callable[[int], dict[str, Any]],
     ) -> None:
         """Save the scenes whose palettes are done, if it is time and there are new ones.
 
         Args:
             results: every scene's palette so far, in order, done or still being worked on.
-            bars: the letterbox tracker, whose state is saved with them.
             skipped: damaged packets skipped so far.
+            sampler_state: the sampler's state for the scene starting at a given frame.
         """
         now = time.monotonic()
         if now - self._last < EVERY_S:  # read here so tests may change it
@@ -178,7 +172,6 @@ class Saver:
             done.append(future.result())
         if len(done) <= self._saved:
             return
-        rows, cols, seen = bars.state()
         last = done[-1].scene
         save(
             self._folder,
@@ -187,10 +180,8 @@ class Saver:
                 scenes=tuple(done),
                 next_frame=last.end_frame,
                 next_time_s=last.end_s,
-                bar_rows=rows,
-                bar_cols=cols,
-                bars_seen=seen,
                 skipped_packets=skipped,
+                sampler=sampler_state(last.end_frame),
             ),
         )
         self._last, self._saved = now, len(done)

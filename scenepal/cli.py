@@ -281,8 +281,10 @@ def analyze(
 
     Writes analysis.json, barcode.png, palettes.png, scenes.csv, the statistics plots
     (timeline.png, huewheel.png, vectorscope.png) and report.html to the output folder.
+    \f
+    (Not shown in --help: this function is long only by its option declarations, one per
+    command-line option; the work is in _analyze_into.)
     """
-    # Long only by its option declarations above, one per command-line option.
     with _errors(debug), sigterm_as_interrupt():
         config = AnalysisConfig(
             colors=colors,

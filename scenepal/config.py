@@ -29,8 +29,10 @@ class AnalysisConfig:
         color_space: space the pixels are clustered in: "lab" (CIELAB) or "oklab".
         analysis_width: width in pixels frames are scaled to, inside the decoder.
         sample_fps: frames per second of film sampled for palettes.
-        frames_per_scene: most frames kept per scene; longer scenes keep frames spread evenly.
-        pixels_per_scene: most pixels clustered per scene.
+        frames_per_scene: frames kept per scene: every frame at sample_fps up to 4 times this;
+            a longer take keeps that many, drawn uniformly over the whole take.
+        pixels_per_scene: pixels clustered for a scene of up to frames_per_scene / sample_fps
+            seconds; more for longer scenes, up to 4 times this.
         black_level: normalised luma (0 black, 1 white) under which a frame or a bar is black.
         hdr: HDR handling: "tonemap" to SDR, "raw" (no mapping), or "refuse".
         preview: decode keyframes only: many times faster, scene boundaries on keyframes.

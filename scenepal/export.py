@@ -26,6 +26,7 @@ from scenepal.models import (
     SCHEMA_VERSION,
     Analysis,
     ColorInfo,
+    Excluded,
     Palette,
     Rect,
     Scene,
@@ -91,7 +92,25 @@ def scene_result_to_dict(r: SceneResult) -> dict[str, Any]:
         "sampled_pixels": r.sampled_pixels,
         "palette": palette_to_list(r.palette),
         "stats": None if r.stats is None else stats_to_dict(r.stats),
+        "crop": _rect_to_dict(r.crop),
+        "excluded": excluded_to_dict(r.excluded),
     }
+
+
+EXCLUDED_KEYS = ("black", "fade_in", "fade_out", "dip", "dissolve")
+"""The reasons a scene's frames are left out of its palette, in analysis.json's order."""
+
+
+def excluded_to_dict(e: Excluded) -> dict[str, int]:
+    """A scene's excluded frames by reason, as analysis.json writes them."""
+    return {key: int(getattr(e, key)) for key in EXCLUDED_KEYS}
+
+
+def excluded_from_dict(d: dict[str, Any] | None) -> Excluded:
+    """Excluded frames from analysis.json; missing (before 1.3) reads as none."""
+    if d is None:
+        return Excluded()
+    return Excluded(**{key: int(d[key]) for key in EXCLUDED_KEYS})
 
 
 def _rect_to_dict(r: Rect | None) -> dict[str, int] | None:
@@ -243,6 +262,8 @@ def scene_result_from_dict(d: dict[str, Any]) -> SceneResult:
         sampled_frames=int(d["sampled_frames"]),
         sampled_pixels=int(d["sampled_pixels"]),
         stats=None if d.get("stats") is None else stats_from_dict(d["stats"]),  # since 1.2
+        crop=_rect_from_dict(d.get("crop")),  # since 1.3
+        excluded=excluded_from_dict(d.get("excluded")),  # since 1.3
     )
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "ChromaStats",
     "ColorInfo",
     "ColorStats",
+    "Excluded",
     "Frame",
     "HueStats",
     "LightnessStats",
@@ -55,7 +56,7 @@ __all__ = [
     "WarmthStats",
 ]
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 """Version of the analysis.json document, "major.minor": a change that older readers can read
 (a new field, a new setting) bumps the minor, any other change the major. The changes are
 listed under "Schema changes" in the README."""
@@ -263,6 +264,30 @@ class Palette:
 
 
 @dataclass(frozen=True)
+class Excluded:
+    """Frames of a scene left out of its palette, by reason (see :mod:`scenepal.fades`).
+
+    Attributes:
+        black: frames at the black level, wherever they are.
+        fade_in: frames of a fade from black at the scene's start (black ones not counted).
+        fade_out: frames of a fade to black at the scene's end (black ones not counted).
+        dip: frames of a dip to black inside the scene (black ones not counted).
+        dissolve: frames of a cross-fade with the neighbouring scene.
+    """
+
+    black: int = 0
+    fade_in: int = 0
+    fade_out: int = 0
+    dip: int = 0
+    dissolve: int = 0
+
+    @property
+    def total(self) -> int:
+        """Frames left out, for any reason."""
+        return self.black + self.fade_in + self.fade_out + self.dip + self.dissolve
+
+
+@dataclass(frozen=True)
 class SceneResult:
     """A scene with its palette.
 
@@ -275,6 +300,9 @@ class SceneResult:
         sampled_pixels: how many pixels were clustered.
         stats: the scene's colour statistics (:mod:`scenepal.stats`); None for a black scene,
             or in an analysis made before statistics existed.
+        crop: the scene's picture area inside bars (display pixels of the source), or None
+            when it has no bars.
+        excluded: the scene's frames left out of its palette, by reason.
     """
 
     scene: Scene
@@ -284,6 +312,8 @@ class SceneResult:
     sampled_frames: int
     sampled_pixels: int
     stats: ColorStats | None = None
+    crop: Rect | None = None
+    excluded: Excluded = Excluded()
 
 
 @dataclass(frozen=True)
@@ -294,7 +324,8 @@ class Analysis:
         video: what the container said, with the resolved colour pipeline.
         frame_count: frames actually decoded.
         duration_s: time actually covered by the decoded frames.
-        crop: picture area inside bars, or None when there are no bars.
+        crop: picture area inside bars, or None when there are no bars: the most common of the
+            scenes' crops (by frames).
         settings: every parameter that shaped the result.
         scenes: scenes in order, contiguous, covering every decoded frame.
         palette: the film's palette, from the scene palettes weighted by scene duration.

@@ -28,9 +28,11 @@ def color_warnings(c: ColorInfo) -> list[str]:
     return lines
 
 
-PARTIAL_BELOW = 0.98
-"""An analysis whose decoded time ends before this share of the container's duration (less one
-frame) is partial."""
+PARTIAL_TOLERANCE_FRAMES = 3
+"""An analysis whose decoded time ends more than this many frames before the container's
+duration is partial. An absolute tolerance, not a share: a 2-hour film missing 2.4 minutes still
+covers 98 % of itself. Three frames absorb container rounding (Matroska keeps milliseconds) and
+encoder priming."""
 
 
 def coverage(info: VideoInfo, end_s: float) -> tuple[float, bool]:
@@ -38,14 +40,14 @@ def coverage(info: VideoInfo, end_s: float) -> tuple[float, bool]:
 
     >>> from scenepal.models import ColorInfo
     >>> c = ColorInfo("bt709", "limited", "bt709", "bt709", 8, "yuv420p")
-    >>> info = VideoInfo("f", 8, 8, 25.0, None, 100.0, "h264", 0, False, c)
-    >>> coverage(info, 37.0), coverage(info, 99.97)
-    ((0.37, True), (0.9997, False))
+    >>> info = VideoInfo("f", 8, 8, 25.0, None, 7200.0, "h264", 0, False, c)
+    >>> coverage(info, 7056.0), coverage(info, 7199.9)
+    ((0.98, True), (1.0, False))
     """
     if not info.duration_s or info.duration_s <= 0:
         return 1.0, False
     share = min(1.0, end_s / info.duration_s)
-    partial = end_s < PARTIAL_BELOW * info.duration_s - 1.0 / info.fps
+    partial = end_s < info.duration_s - PARTIAL_TOLERANCE_FRAMES / info.fps
     return round(share, 4), partial
 
 

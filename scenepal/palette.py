@@ -18,7 +18,11 @@ from scenepal.models import Palette, Swatch
 from scenepal.threads import single_threaded_pools
 
 MERGE_DELTA_E = 2.5
-"""Swatches closer than this CIEDE2000 distance are one colour and are merged."""
+"""Swatches are merged while every colour they stand for stays within this CIEDE2000 distance of
+every other (in CIELAB)."""
+
+MERGE_DELTA_OK = 0.03
+"""The same in OKLab, as a Euclidean distance (OKLab L runs 0-1 where CIELAB L* runs 0-100)."""
 
 _SRGB_TO_LINEAR_LUT = color.srgb_to_linear(np.arange(256) / 255.0)
 
@@ -34,11 +38,18 @@ def _space_to_srgb(points: NDArray[np.float64], space: str) -> NDArray[np.uint8]
     return color.to_uint8(color.linear_to_srgb(np.clip(linear, 0.0, 1.0)))
 
 
-def palette_from_colors(rgb: NDArray[np.uint8], weights: NDArray[np.float64]) -> Palette:
+def palette_from_colors(
+    rgb: NDArray[np.uint8], weights: NDArray[np.float64], *, color_space: str = "lab"
+) -> Palette:
     """A palette from colours (N, 3 uint8) and their weights.
 
-    Identical colours and colours closer than :data:`MERGE_DELTA_E` are merged (their weights
-    add, their colour is the weighted mean in CIELAB), zero weights are dropped, and the rest is
+    Identical colours are summed, then near colours are merged by complete linkage in the
+    clustering space: two groups merge only when every colour of one is within the merge
+    distance of every colour of the other (:data:`MERGE_DELTA_E` in CIEDE2000 for "lab",
+    :data:`MERGE_DELTA_OK` in OKLab for "oklab"), closest groups first. A group's colour is
+    its weighted mean in that space, and its weight the sum of its members'. Complete linkage
+    never chains a gradient into one swatch (single linkage would): every swatch stands for
+    colours within the merge distance of each other. Zero weights are dropped; the result is
     sorted by weight, heaviest first, ties by hex code; weights are normalised to sum to 1.
 
     >>> p = palette_from_colors(np.array([[255, 0, 0], [0, 0, 255], [255, 0, 0]], np.uint8),
@@ -50,35 +61,18 @@ def palette_from_colors(rgb: NDArray[np.uint8], weights: NDArray[np.float64]) ->
     rgb, w = rgb[keep], weights[keep].astype(np.float64)
     if len(w) == 0:
         raise ValueError("a palette needs at least one colour with positive weight")
-    # Identical colours first (cheap), then the closest pair, again and again, while it is
-    # closer than the threshold. Distances are between the colours as they will be reported
-    # (rounded to 8 bits), so no two reported swatches are closer than MERGE_DELTA_E.
     by_rgb: dict[tuple[int, int, int], float] = {}
     for (r, g, b), weight in zip(rgb.tolist(), w.tolist(), strict=True):
         by_rgb[(r, g, b)] = by_rgb.get((r, g, b), 0.0) + weight
     keys = sorted(by_rgb, key=lambda k: (-by_rgb[k], k))
-    weight_of = [by_rgb[k] for k in keys]
-    exact = [color.srgb_to_lab(np.array(k) / 255.0) for k in keys]  # weighted-mean Lab
-    shown = list(keys)
-    shown_lab = np.array(exact).reshape(-1, 3)
-    while len(shown) > 1:
-        n = len(shown)
-        i_idx, j_idx = np.triu_indices(n, k=1)
-        distances = color.delta_e_2000(shown_lab[i_idx], shown_lab[j_idx])
-        best = int(np.argmin(distances))
-        if float(distances[best]) >= MERGE_DELTA_E:
-            break
-        i, j = int(i_idx[best]), int(j_idx[best])
-        total_ij = weight_of[i] + weight_of[j]
-        lab = (exact[i] * weight_of[i] + exact[j] * weight_of[j]) / total_ij
-        r, g, b = (int(v) for v in color.to_uint8(color.lab_to_srgb(lab)))
-        exact[i], weight_of[i], shown[i] = lab, total_ij, (r, g, b)
-        shown_lab[i] = color.srgb_to_lab(np.array(shown[i]) / 255.0)
-        del exact[j], weight_of[j], shown[j]
-        shown_lab = np.delete(shown_lab, j, axis=0)
+    points = pixels_to_space(np.array(keys, dtype=np.uint8), color_space)
+    groups = _complete_linkage(points, color_space)
     merged: dict[tuple[int, int, int], float] = {}
-    for key, weight in zip(shown, weight_of, strict=True):
-        merged[key] = merged.get(key, 0.0) + weight
+    for members in groups:
+        member_w = np.array([by_rgb[keys[i]] for i in members])
+        center = np.average(points[members], axis=0, weights=member_w)
+        r, g, b = (int(v) for v in _space_to_srgb(center[None, :], color_space)[0])
+        merged[(r, g, b)] = merged.get((r, g, b), 0.0) + float(member_w.sum())
     items = sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))
     norm = math.fsum(v for _, v in items)
     swatches = []
@@ -92,6 +86,50 @@ def palette_from_colors(rgb: NDArray[np.uint8], weights: NDArray[np.float64]) ->
             )
         )
     return Palette(swatches=tuple(swatches))
+
+
+def merge_distance(color_space: str) -> float:
+    """The merge distance of a clustering space ("lab" or "oklab")."""
+    return MERGE_DELTA_E if color_space == "lab" else MERGE_DELTA_OK
+
+
+def distances(points: NDArray[np.float64], color_space: str) -> NDArray[np.float64]:
+    """(N, N) distances between points of a clustering space: CIEDE2000 for "lab", Euclidean
+    for "oklab"."""
+    i, j = np.triu_indices(len(points), k=1)
+    out = np.zeros((len(points), len(points)))
+    if len(i):
+        if color_space == "lab":
+            d = color.delta_e_2000(points[i], points[j])
+        else:
+            d = np.linalg.norm(points[i] - points[j], axis=1)
+        out[i, j] = d
+        out[j, i] = d
+    return out
+
+
+def _complete_linkage(points: NDArray[np.float64], color_space: str) -> list[list[int]]:
+    """Groups of point indices: agglomerative clustering with complete linkage, stopped at the
+    merge distance. Ties go to the lowest indices (the heaviest colours come first)."""
+    limit = merge_distance(color_space)
+    d = distances(points, color_space)
+    groups = [[i] for i in range(len(points))]
+    link = d.copy()  # link[a, b]: largest distance between members of groups a and b
+    np.fill_diagonal(link, np.inf)
+    alive = list(range(len(points)))
+    while len(alive) > 1:
+        sub = link[np.ix_(alive, alive)]
+        flat = int(np.argmin(sub))
+        a, b = alive[flat // len(alive)], alive[flat % len(alive)]
+        if not sub.flat[flat] < limit:
+            break
+        a, b = min(a, b), max(a, b)
+        groups[a].extend(groups[b])
+        link[a, :] = np.maximum(link[a, :], link[b, :])
+        link[:, a] = link[a, :]
+        link[a, a] = np.inf
+        alive.remove(b)
+    return [sorted(groups[a]) for a in alive]
 
 
 def _cluster(
@@ -136,7 +174,7 @@ def extract_palette(
     Args:
         pixels: uint8 sRGB, shape (N, 3), N >= 1.
         colors: most swatches to return; fewer come back when the pixels hold fewer distinct
-            colours or clusters fall closer than :data:`MERGE_DELTA_E`.
+            colours or clusters merge (see :func:`palette_from_colors`).
         seed: clustering seed; the same pixels and seed give the same palette.
         color_space: "lab" or "oklab", the space distances are measured in.
         weights: optional weight per pixel.
@@ -158,10 +196,12 @@ def extract_palette(
         [(distinct >> 16) & 255, (distinct >> 8) & 255, distinct & 255], axis=1
     ).astype(np.uint8)
     if len(distinct) <= colors:
-        return palette_from_colors(distinct_rgb, distinct_w)
+        return palette_from_colors(distinct_rgb, distinct_w, color_space=color_space)
     points = pixels_to_space(distinct_rgb, color_space)
     centers, totals = _cluster(points, distinct_w, k=colors, seed=seed)
-    return palette_from_colors(_space_to_srgb(centers, color_space), totals)
+    return palette_from_colors(
+        _space_to_srgb(centers, color_space), totals, color_space=color_space
+    )
 
 
 def film_palette(

@@ -2,13 +2,14 @@
 clustered in a worker thread while decoding goes on.
 
     video.open_video ─► Frame ─┬─► scenes.SceneFinder ─► cuts ─► Scene
-                               └─► sampling.SceneSampler ─► SceneSample
-                                  results.scene_result ─► SceneResult ─► Analysis
-                          (palette and statistics, in the palette worker thread)
+                               └─► sampling.SceneSampler ─► SceneFrames
+                                  results.sampled_result ─► SceneResult ─► Analysis
+         (picture area, transitions, pixel draw, palette and statistics, in the palette worker)
 """
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import os
 from array import array
@@ -20,6 +21,7 @@ from typing import Unpack
 
 from scenepal import checkpoint, results
 from scenepal._version import __version__
+from scenepal.bars import film_crop
 from scenepal.config import AnalysisConfig, AnalysisOptions
 from scenepal.errors import ConfigError, VideoOpenError
 from scenepal.models import (
@@ -31,17 +33,13 @@ from scenepal.models import (
     VideoInfo,
 )
 from scenepal.notes import analysis_warnings, coverage
-from scenepal.sampling import SceneSampler
+from scenepal.sampling import SceneFrames, SceneSampler
 from scenepal.scenes import SceneFinder, make_detector
 from scenepal.threads import default_decoder_threads, single_threaded_helpers
 from scenepal.video import VideoReader, open_video
 
 PROGRESS_EVERY = 12
 """Frames between two progress reports."""
-
-DETECTION_LAG = 16
-"""Frames the sampler trails the detector by: longer than any detector takes to report a cut
-(PySceneDetect's adaptive detector reports ``window_width`` = 2 frames late)."""
 
 
 @dataclass(frozen=True)
@@ -172,9 +170,10 @@ class _Ending:
 
 
 class _Pass:
-    """One decoding pass over a film: every frame goes to the detector, then (a few frames
-    later) to the sampler; closed scenes go to the palette worker; finished scenes are
-    checkpointed now and then; progress is reported every few frames.
+    """One decoding pass over a film: every frame goes to the detector, then (once the detector
+    can no longer report a cut before it) to the sampler; closed scenes go to the palette
+    worker; finished scenes are checkpointed now and then; progress is reported every few
+    frames.
 
     Decoded frames are numbered 0, 1, ... (their ``ordinal``); ``film_index`` holds their frame
     numbers in the film: the same in a full analysis, estimated from PTS in a preview. Both
@@ -219,7 +218,9 @@ class _Pass:
         self._scenes: list[Scene] = []
         self._results: list[Future[SceneResult]] = []
         self._saver: checkpoint.Saver | None = None
-        # Frames wait here for the sampler until the detector is DETECTION_LAG frames ahead.
+        # Closed scenes wait here until the sampler has seen the next scene's first frames.
+        self._waiting: deque[tuple[SceneFrames, Scene]] = deque()
+        # Frames wait here for the sampler until every cut before them is known.
         self._pending: deque[Frame] = deque()
         self._cuts: list[int] = []  # a heap of reported cuts not yet reached by the sampler
 
@@ -238,8 +239,7 @@ class _Pass:
             return
         self._base, self._skipped_before = saved.next_frame, saved.skipped_packets
         self._reader.resume_at(saved.next_frame, saved.next_time_s)
-        self._sampler.start_at(saved.next_frame)
-        self._sampler.bars.restore(saved.bar_rows, saved.bar_cols, saved.bars_seen)
+        self._sampler.start_at(saved.next_frame, saved.sampler)
         for done in saved.scenes:
             self._scenes.append(done.scene)
             finished: Future[SceneResult] = Future()
@@ -253,7 +253,7 @@ class _Pass:
 
     def _save(self) -> None:
         if self._saver is not None:
-            self._saver.maybe_save(self._results, self._sampler.bars, self._skipped())
+            self._saver.maybe_save(self._results, self._skipped(), self._sampler.state_at)
 
     # -- the decoding loop -----------------------------------------------------------------
 
@@ -262,7 +262,7 @@ class _Pass:
         for frame in self._reader.frames():
             self._number(frame)
             self._detect(frame)
-            self._sample_until(frame.index - DETECTION_LAG)
+            self._sample_until(self._finder.settled(frame.index))
             self._report(frame)
         return self._finish()
 
@@ -275,6 +275,7 @@ class _Pass:
         self._sample_until(n - 1)
         end_s, total = self._film_end(n)
         self._close_scene(n, end_s, total)
+        self._submit(final=True)
         results = tuple(f.result() for f in self._results)
         if self._on_progress is not None:
             self._on_progress(Progress(total, end_s, self._info.duration_s, len(self._scenes)))
@@ -290,7 +291,7 @@ class _Pass:
             results=results,
             frame_count=total,
             end_s=end_s,
-            crop=self._sampler.bars.crop(),
+            crop=film_crop(results),
             warnings=warnings,
             coverage=share,
             partial=partial,
@@ -322,7 +323,7 @@ class _Pass:
         end_s = max(self._info.duration_s or 0.0, reader.end_time_s, last_time)
         return end_s, max(self._film_index[-1] + 1, round(end_s * self._info.fps))
 
-    # -- detection, and the sampler DETECTION_LAG frames behind it -------------------------
+    # -- detection, and the sampler behind it ----------------------------------------------
 
     def _detect(self, frame: Frame) -> None:
         for cut in self._finder.add(frame.index, frame.rgb):
@@ -344,6 +345,7 @@ class _Pass:
                 if cut > (self._scenes[-1].end_frame if self._scenes else 0):
                     self._close_scene(cut, self._time_of(cut), self._frame_of(cut))
             self._sampler.add(frame)
+            self._submit()
 
     # -- closing scenes --------------------------------------------------------------------
 
@@ -355,9 +357,24 @@ class _Pass:
         scene = Scene(index, start, end, self._time_of(start), end_s)
         shown = Scene(index, self._frame_of(start), end_frame, self._time_of(start), end_s)
         self._scenes.append(scene)
-        sample = self._sampler.close(scene)
-        self._results.append(self._pool.submit(results.scene_result, sample, self._cfg, shown))
-        self._save()
+        self._waiting.append((self._sampler.take(scene), shown))
+        self._submit()
+
+    def _submit(self, *, final: bool = False) -> None:
+        """Hand the closed scenes whose next scene's first frames are known (all of them at the
+        film's end) to the palette worker, in order."""
+        while self._waiting:
+            frames, shown = self._waiting[0]
+            after = self._sampler.lead_out(frames.scene.end_frame)
+            if after is None and not final:
+                return
+            self._waiting.popleft()
+            frames = dataclasses.replace(frames, after=after or ())
+            settings = self._sampler.settings
+            self._results.append(
+                self._pool.submit(results.sampled_result, frames, settings, self._cfg, shown)
+            )
+            self._save()
 
     # -- progress --------------------------------------------------------------------------
 

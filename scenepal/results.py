@@ -1,6 +1,8 @@
 """What the palette worker makes of each sampled scene, and the film's summary of its scenes.
 
-    SceneSample ──► scene_result ──► SceneResult: palette, mean colour, statistics
+    SceneFrames ──► sampled_result: sampling.sample_frames, then scene_result
+    SceneSample ──► scene_result ──► SceneResult: palette, mean colour, statistics, the
+                    scene's picture area and the frames it left out
     SceneResults ─► film_palette_of, film_stats_of ──► the film's palette and statistics
 
 :func:`scene_result` runs in the palette worker thread while decoding goes on (keep per-frame
@@ -19,13 +21,22 @@ from scenepal import color
 from scenepal.config import AnalysisConfig
 from scenepal.models import ColorStats, Palette, Scene, SceneResult
 from scenepal.palette import extract_palette, film_palette, palette_from_colors
-from scenepal.sampling import SceneSample
+from scenepal.sampling import SamplingSettings, SceneFrames, SceneSample, sample_frames
 from scenepal.stats import film_stats, scene_stats
+
+
+def sampled_result(
+    frames: SceneFrames, settings: SamplingSettings, cfg: AnalysisConfig, shown: Scene
+) -> SceneResult:
+    """The result of a scene from what the sampler measured of it (its picture area, which
+    frames are transitions, the pixel draw: the heavy part of sampling runs here too)."""
+    return scene_result(sample_frames(frames, settings), cfg, shown)
 
 
 def scene_result(sample: SceneSample, cfg: AnalysisConfig, shown: Scene) -> SceneResult:
     """The result of a sampled scene, reported under ``shown`` (its frames in the film)."""
-    return dataclasses.replace(_palette_of(sample, cfg), scene=shown)
+    result = _palette_of(sample, cfg)
+    return dataclasses.replace(result, scene=shown, crop=sample.crop, excluded=sample.excluded)
 
 
 def _palette_of(sample: SceneSample, cfg: AnalysisConfig) -> SceneResult:

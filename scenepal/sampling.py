@@ -1,113 +1,53 @@
 """Sampling: which pixels stand for each scene.
 
-Frames are sampled every few frames across the whole scene (not just its middle); a long scene
-keeps at most ``frames_per_scene`` of them, evenly spread, by doubling its sampling stride
-whenever the limit is passed, so memory per scene is bounded whatever its length. Black bars
-(letterbox, pillarbox) are found from per-row and per-column luma over the film and left out;
-black frames and the dark ends of fades are left out; what remains is cut down to a fixed pixel
-budget with a seeded generator.
+Every decoded frame is measured in passing (its luma, and a 16x9 thumbnail near the scene's
+ends, for :mod:`scenepal.fades`); every ``period``-th frame is a candidate for the palette. A
+scene keeps all its candidates up to ``frames_per_scene x`` :data:`LONG_TAKE_GROWTH`, and beyond
+that a uniform random sample of them (reservoir sampling, seeded per scene), so a long take is
+sampled evenly to its end with bounded memory.
+
+When a scene closes, its picture area is found from its own candidates (:mod:`scenepal.bars`),
+every frame is classified (black, fade in, fade out, dip, dissolve or kept), and the pixel budget
+is drawn from the kept candidates with per-frame quotas proportional to the screen time each one
+stands for (the kept frames' durations up to the next candidate): a frame of a variable-frame-rate
+file that lasts twice as long gives twice the pixels, and the pixels themselves stay unweighted.
+The budget is ``pixels_per_scene`` for a scene of up to ``frames_per_scene / sample_fps`` seconds
+of kept picture and grows with it, up to :data:`LONG_TAKE_GROWTH` times.
+
+:meth:`SceneSampler.take` is the cheap part (done in the decoding thread);
+:func:`sample_frames` does the rest and may run in a worker thread.
 """
 
 from __future__ import annotations
 
 import math
+from array import array
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from scenepal.models import Frame, Rect, Scene
+from scenepal import fades
+from scenepal.bars import crop_of, picture_area
+from scenepal.models import Excluded, Frame, Rect, Scene
 
-FADE_FRACTION = 0.9
-"""At either end of a scene, frames darker than this fraction of the scene's median brightness
-are a fade in or out, and are left out."""
+LONG_TAKE_GROWTH = 4
+"""A long take keeps up to this many times ``frames_per_scene`` frames and pixels."""
 
-DIP_FRACTION = 0.5
-"""Inside a scene, frames darker than this fraction of its typical brightness are a dip to
-black (a fade the detector did not cut at), and are left out."""
+EDGE_SECONDS = 3.0
+"""Seconds of thumbnails kept at each end of a scene: the longest transition half measured."""
 
-MIN_BAR_PX = 2
-"""Bars thinner than this (in source pixels) are not reported as a crop."""
+LEAD_IN_FRAMES = 2
+"""Thumbnails of the previous scene's last frames handed to the next scene, and of the next
+scene's first frames handed to the previous one: a dissolve across a cut must continue their
+line. Checkpoints keep the lead-in, so a resumed run decides the same way."""
 
-
-@dataclass(frozen=True)
-class Box:
-    """A [top, bottom) x [left, right) rectangle in source display pixels."""
-
-    top: int
-    bottom: int
-    left: int
-    right: int
-
-    def union(self, other: Box) -> Box:
-        """The smallest box holding both."""
-        return Box(
-            min(self.top, other.top),
-            max(self.bottom, other.bottom),
-            min(self.left, other.left),
-            max(self.right, other.right),
-        )
-
-
-class BarTracker:
-    """Finds the picture area inside black bars, from frames' row and column luma profiles.
-
-    A row (or column) belongs to the picture once any non-black frame shows it brighter than
-    ``black_level``; the picture box is the span from the first to the last such row and column.
-    """
-
-    def __init__(self, width: int, height: int, black_level: float) -> None:
-        self.width = width
-        self.height = height
-        self.black_level = black_level
-        self._rows = np.zeros(height, dtype=np.float32)
-        self._cols = np.zeros(width, dtype=np.float32)
-        self._seen = False
-
-    def add(self, frame: Frame) -> None:
-        """Take a frame's profiles (black frames are ignored)."""
-        if float(frame.rows.mean()) < self.black_level:
-            return
-        np.maximum(self._rows, frame.rows, out=self._rows)
-        np.maximum(self._cols, frame.cols, out=self._cols)
-        self._seen = True
-
-    def state(self) -> tuple[np.ndarray, np.ndarray, bool]:
-        """(row maxima, column maxima, seen) -- what a checkpoint keeps."""
-        return self._rows.copy(), self._cols.copy(), self._seen
-
-    def restore(self, rows: np.ndarray, cols: np.ndarray, seen: bool) -> None:
-        """Continue from a checkpoint's state."""
-        if rows.shape != self._rows.shape or cols.shape != self._cols.shape:
-            raise ValueError("bar state of another picture size")
-        self._rows[:] = rows
-        self._cols[:] = cols
-        self._seen = seen
-
-    def box(self) -> Box | None:
-        """The picture box so far, or None when only black frames were seen."""
-        if not self._seen:
-            return None
-        return _box(self._rows, self._cols, self.black_level)
-
-    def crop(self) -> Rect | None:
-        """The crop to report: None when no bar is at least :data:`MIN_BAR_PX` thick."""
-        box = self.box()
-        if box is None:
-            return None
-        bars = (box.top, self.height - box.bottom, box.left, self.width - box.right)
-        if max(bars) < MIN_BAR_PX:
-            return None
-        return Rect.from_edges(left=box.left, top=box.top, right=box.right, bottom=box.bottom)
-
-
-def _box(rows: NDArray[np.float32], cols: NDArray[np.float32], level: float) -> Box | None:
-    lit_rows = np.flatnonzero(rows > level)
-    lit_cols = np.flatnonzero(cols > level)
-    if len(lit_rows) == 0 or len(lit_cols) == 0:
-        return None
-    return Box(int(lit_rows[0]), int(lit_rows[-1]) + 1, int(lit_cols[0]), int(lit_cols[-1]) + 1)
+_KEPT_LEAD_INS = 256
+"""Scene starts whose lead-in thumbnails are remembered for checkpoints (the palette worker
+trails the decoder by a few scenes at most)."""
 
 
 @dataclass(frozen=True)
@@ -116,12 +56,15 @@ class SceneSample:
 
     Attributes:
         scene: the scene sampled.
-        pixels: uint8 sRGB (N, 3) inside the picture area, from non-black, non-fade frames;
-            empty when ``black`` is True.
+        pixels: uint8 sRGB (N, 3) inside the scene's picture area, from its kept frames, drawn
+            in proportion to each frame's screen time; empty when ``black`` is True.
         black_pixels: when ``black`` is True, the pixels of the black frames; else empty.
-        black: True when every sampled frame of the scene was black.
-        frames: number of frames the pixels come from.
+        black: True when every frame of the scene was black.
+        frames: number of frames the pixels come from (``len(kept)``).
         seed: seed for clustering these pixels.
+        crop: the scene's picture area in source display pixels, or None without bars.
+        kept: the frames the pixels come from, in order.
+        excluded: frames of the scene left out, by reason.
     """
 
     scene: Scene
@@ -130,14 +73,58 @@ class SceneSample:
     black: bool
     frames: int
     seed: int
+    crop: Rect | None = None
+    kept: tuple[Frame, ...] = ()
+    excluded: Excluded = field(default_factory=Excluded)
+
+
+@dataclass(frozen=True, eq=False)
+class SceneFrames:
+    """What the sampler measured of one scene: the input of :func:`sample_frames`.
+
+    Attributes:
+        scene: the scene.
+        candidates: candidate frames held (every ``period``-th, or a uniform sample), in order.
+        first: index of the first measured frame (``levels[0]``).
+        times: float64 (n,) time of every measured frame.
+        levels: float64 (n,) mean normalised luma of every measured frame (whole frame).
+        thumbs: uint8 thumbnails of the frames near the scene's ends, by frame index.
+        recent: the last few frames, for a scene too short to keep a lit candidate.
+        seed: the scene's seed.
+        before: thumbnails of the previous scene's last frames, oldest first.
+        after: thumbnails of the next scene's first frames (:meth:`SceneSampler.lead_out`).
+    """
+
+    scene: Scene
+    candidates: tuple[Frame, ...]
+    first: int
+    times: NDArray[np.float64]
+    levels: NDArray[np.float64]
+    thumbs: dict[int, NDArray[np.uint8]]
+    recent: tuple[Frame, ...]
+    seed: int
+    before: tuple[NDArray[np.uint8], ...] = ()
+    after: tuple[NDArray[np.uint8], ...] = ()
+
+
+@dataclass(frozen=True)
+class SamplingSettings:
+    """How a scene's frames become pixels (see :class:`SceneSampler`)."""
+
+    source_size: tuple[int, int]
+    period: int
+    frames_per_scene: int
+    pixels_per_scene: int
+    sample_fps: float
+    black_level: float
 
 
 class SceneSampler:
-    """Keeps sampled frames of the open scene and turns a closed scene into a SceneSample.
+    """Measures the frames of the open scene and turns a closed scene into a SceneSample.
 
-    Frames arrive in order through :meth:`add`; when a cut is known, :meth:`close` hands back the
-    sample of the scene that ended there. Frames past the cut stay for the next scene (detectors
-    may report a cut a few frames late).
+    Frames arrive in order through :meth:`add`; when a cut is known, :meth:`close` (or
+    :meth:`take` then :func:`sample_frames`) hands back the sample of the scene that ended there.
+    Frames already added past the cut stay for the next scene.
     """
 
     def __init__(
@@ -153,132 +140,279 @@ class SceneSampler:
         seed: int,
     ) -> None:
         self.period = max(1, min(round(fps / sample_fps), max(1, min_scene_len // 2)))
-        self._stride = self.period
-        self._open_start = 0
-        self._frames: list[Frame] = []
-        self._max_frames = frames_per_scene
-        self._budget = pixels_per_scene
-        self._black_level = black_level
+        self.settings = SamplingSettings(
+            source_size=source_size,
+            period=self.period,
+            frames_per_scene=frames_per_scene,
+            pixels_per_scene=pixels_per_scene,
+            sample_fps=sample_fps,
+            black_level=black_level,
+        )
+        self._capacity = frames_per_scene * LONG_TAKE_GROWTH
+        self._edge = max(8, round(EDGE_SECONDS * fps))
         self._seed = seed
-        self.bars = BarTracker(source_size[0], source_size[1], black_level)
-        # Frames off the stride, kept for scenes too short to get a frame on it.
+        self._lead_ins: dict[int, tuple[NDArray[np.uint8], ...]] = {0: ()}
+        self._lead_outs: dict[int, list[NDArray[np.uint8]]] = {}
+        self._open(0)
+
+    def _open(self, start: int) -> None:
+        self._start = start
+        self._next = start  # index the next frame should have
+        self._times = array("d")
+        self._levels = array("d")
+        self._head: dict[int, NDArray[np.uint8]] = {}
+        self._tail: deque[tuple[int, NDArray[np.uint8]]] = deque(maxlen=self._edge)
+        self._candidates: list[Frame] = []
+        self._offered = 0
+        self._rng = np.random.default_rng(_scene_seed(self._seed, start))
         self._recent: deque[Frame] = deque(maxlen=self.period)
 
-    def start_at(self, index: int) -> None:
-        """Begin the open scene at frame ``index`` (when resuming from a checkpoint)."""
-        self._open_start = index
-        self._frames = []
-        self._recent.clear()
+    def start_at(self, index: int, state: dict[str, Any] | None = None) -> None:
+        """Begin the open scene at frame ``index`` (when resuming from a checkpoint), with the
+        ``state`` that :meth:`state_at` gave for it."""
+        lead_in = (state or {}).get("lead_in", [])
+        self._lead_ins = {index: tuple(np.asarray(t, dtype=np.uint8) for t in lead_in)}
+        self._lead_outs = {}
+        self._open(index)
+
+    def state_at(self, index: int) -> dict[str, Any]:
+        """What a checkpoint keeps to resume at the scene starting at frame ``index``."""
+        lead_in = self._lead_ins.get(index, ())
+        return {"lead_in": [t.tolist() for t in lead_in]}
 
     def add(self, frame: Frame) -> None:
-        """Take the next decoded frame; keeps it if it falls on the sampling stride."""
-        offset = frame.index - self._open_start
-        if offset % self._stride:
-            self._recent.append(frame)
+        """Take the next decoded frame: measure it, and hold it if it is a candidate."""
+        rows = frame.rows
+        self._times.append(frame.time_s)
+        self._levels.append(cv2.sumElems(rows)[0] / max(len(rows), 1))
+        offset = frame.index - self._start
+        thumb = _thumb(frame.rgb)
+        if offset < self._edge:
+            self._head[frame.index] = thumb
+        if offset < LEAD_IN_FRAMES:
+            self._lead_outs.setdefault(self._start, []).append(thumb)
+        self._tail.append((frame.index, thumb))
+        self._recent.append(frame)
+        if offset % self.period:
             return
-        self.bars.add(frame)
-        self._frames.append(frame)
-        if len(self._frames) > self._max_frames:
-            self._stride *= 2
-            start, stride = self._open_start, self._stride
-            self._frames = [f for f in self._frames if (f.index - start) % stride == 0]
+        self._offered += 1
+        if len(self._candidates) < self._capacity:
+            self._candidates.append(frame)
+            return
+        slot = int(self._rng.integers(self._offered))
+        if slot < self._capacity:
+            self._candidates[slot] = frame
+
+    def take(self, scene: Scene) -> SceneFrames:
+        """The measurements of ``scene``, which ends where the open scene was just cut; frames
+        already added past its end start the next scene."""
+        end = scene.end_frame
+        count = max(0, min(end - self._start, len(self._times)))
+        thumbs = {i: t for i, t in self._head.items() if i < end}
+        thumbs.update((i, t) for i, t in self._tail if i < end)
+        mine = sorted((f for f in self._candidates if f.index < end), key=lambda f: f.index)
+        taken = SceneFrames(
+            scene=scene,
+            candidates=tuple(mine),
+            first=self._start,
+            times=np.frombuffer(self._times, dtype=np.float64)[:count].copy(),
+            levels=np.frombuffer(self._levels, dtype=np.float64)[:count].copy(),
+            thumbs=thumbs,
+            recent=tuple(f for f in self._recent if scene.start_frame <= f.index < end),
+            seed=_scene_seed(self._seed, scene.start_frame),
+            before=self._lead_ins.get(scene.start_frame, ()),
+        )
+        self._lead_ins[end] = tuple(t for i, t in self._tail if i < end)[-LEAD_IN_FRAMES:]
+        while len(self._lead_ins) > _KEPT_LEAD_INS:
+            del self._lead_ins[min(self._lead_ins)]
+        while len(self._lead_outs) > _KEPT_LEAD_INS:
+            del self._lead_outs[min(self._lead_outs)]
+        carried = [f for f in self._recent if f.index >= end]
+        late = [(i, t) for i, t in self._tail if i >= end]
+        later_candidates = [f for f in self._candidates if f.index >= end]
+        times, levels = self._times[count:], self._levels[count:]
+        self._open(end)
+        self._times.extend(times)
+        self._levels.extend(levels)
+        for i, t in late:
+            self._head[i] = t
+            self._tail.append((i, t))
+            if i - end < LEAD_IN_FRAMES:
+                self._lead_outs.setdefault(end, []).append(t)
+        self._recent.extend(carried)
+        self._candidates = later_candidates
+        self._offered = len(later_candidates)
+        return taken
+
+    def lead_out(self, end: int) -> tuple[NDArray[np.uint8], ...] | None:
+        """Thumbnails of the first frames from frame ``end`` on (the start of the scene after
+        one ending there), or None while fewer than :data:`LEAD_IN_FRAMES` have arrived and
+        that scene is still open."""
+        seen = self._lead_outs.get(end, [])
+        if len(seen) < LEAD_IN_FRAMES and self._start <= end:
+            return None
+        return tuple(seen)
 
     def close(self, scene: Scene) -> SceneSample:
-        """The sample of ``scene``, which ends where the open scene was just cut."""
-        mine = [f for f in self._frames if f.index < scene.end_frame]
-        if not mine:
-            mine = [f for f in self._recent if scene.start_frame <= f.index < scene.end_frame]
-        self._frames = [f for f in self._frames if f.index >= scene.end_frame]
-        self._open_start = scene.end_frame
-        self._stride = self.period
-        # Frames kept past the cut under the old stride stay; new ones follow the base stride.
-        return self._sample(scene, mine)
+        """The sample of ``scene`` (:meth:`take` and :func:`sample_frames` in one call)."""
+        return sample_frames(self.take(scene), self.settings)
 
-    def _sample(self, scene: Scene, frames: list[Frame]) -> SceneSample:
-        seed = (self._seed * 1_000_003 + scene.start_frame) % 2**32
-        empty = np.zeros((0, 3), dtype=np.uint8)
-        if not frames:
-            return SceneSample(scene, empty, empty, black=False, frames=0, seed=seed)
-        box = self.bars.box()
-        own = _box(
-            np.max([f.rows for f in frames], axis=0),
-            np.max([f.cols for f in frames], axis=0),
-            self._black_level,
-        )
-        if box is None:
-            box = own
-        elif own is not None:
-            box = box.union(own)
-        brightness = np.array([_brightness(f, box) for f in frames], dtype=np.float64)
-        lit = brightness >= self._black_level
-        rng = np.random.default_rng(seed)
-        if not lit.any():
-            pixels = np.concatenate([_inside(f.rgb, box, self.bars) for f in frames])
-            return SceneSample(
-                scene,
-                empty,
-                _budget(pixels, self._budget, rng),
-                black=True,
-                frames=len(frames),
-                seed=seed,
-            )
-        keep = _not_faded(brightness, lit)
-        pixels = np.concatenate(
-            [_inside(f.rgb, box, self.bars) for f, k in zip(frames, keep, strict=True) if k]
-        )
+
+def _scene_seed(seed: int, start: int) -> int:
+    return (seed * 1_000_003 + start) % 2**32
+
+
+def _thumb(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    small = cv2.resize(rgb, fades.THUMB_SIZE, interpolation=cv2.INTER_AREA)
+    return np.asarray(small, dtype=np.uint8).ravel()
+
+
+def sample_frames(taken: SceneFrames, settings: SamplingSettings) -> SceneSample:
+    """Picture area, frame classification and the screen-time-weighted pixel draw of a scene."""
+    scene = taken.scene
+    empty = np.zeros((0, 3), dtype=np.uint8)
+    # A scene shorter than the stride, begun by frames added past a late cut, may hold no
+    # candidate: its last frames stand in.
+    candidates = taken.candidates or taken.recent
+    if not candidates or len(taken.levels) == 0:
+        return SceneSample(scene, empty, empty, black=False, frames=0, seed=taken.seed)
+    width, height = settings.source_size
+    area = picture_area(
+        np.stack([f.rows for f in candidates]),
+        np.stack([f.cols for f in candidates]),
+        black_level=settings.black_level,
+    )
+    box = area.box
+    crop = crop_of(box, width, height)
+    levels = taken.levels
+    inside = 0 if box is None else box.width * box.height
+    if box is not None and 0 < inside < width * height:
+        # Mean luma inside the picture: the frame's mean with the bars (at their level) out.
+        whole = width * height
+        levels = (levels * whole - area.bar_level * (whole - inside)) / inside
+    labels = fades.classify(
+        levels,
+        taken.thumbs,
+        black_level=settings.black_level,
+        before=taken.before,
+        after=taken.after,
+    )
+    rng = np.random.default_rng(taken.seed)
+    durations = _durations(taken.times, scene.end_s)
+    first = taken.first
+
+    def label(frame: Frame) -> int:
+        return int(labels[frame.index - first])
+
+    lit = [f for f in candidates if label(f) != fades.BLACK]
+    if not lit and not any(label(f) != fades.BLACK for f in taken.recent):
+        pixels = np.concatenate([_inside(f.rgb, box, width, height) for f in candidates])
+        excluded = Excluded(black=int((labels == fades.BLACK).sum()))
         return SceneSample(
             scene,
-            _budget(pixels, self._budget, rng),
             empty,
-            black=False,
-            frames=int(keep.sum()),
-            seed=seed,
+            _draw([pixels], np.ones(1), settings.pixels_per_scene, rng),
+            black=True,
+            frames=len(candidates),
+            seed=taken.seed,
+            crop=crop,
+            excluded=excluded,
         )
+    kept = [f for f in candidates if label(f) == fades.KEPT]
+    weights = [_screen_time(f.index - first, settings.period, labels, durations) for f in kept]
+    if not kept:
+        # Too short to hold a kept candidate: the last frames, or else the brightest frame of
+        # what is all transition (it then counts as kept, not excluded).
+        kept = [f for f in taken.recent if label(f) == fades.KEPT]
+        weights = [float(durations[f.index - first]) for f in kept]
+        if not kept:
+            brightest = max(lit or taken.recent, key=lambda f: levels[f.index - first])
+            labels[brightest.index - first] = fades.KEPT
+            kept, weights = [brightest], [1.0]
+    w = np.asarray(weights, dtype=np.float64)
+    if not w.sum() > 0:
+        w = np.ones(len(kept))
+    seconds = float(durations[labels == fades.KEPT].sum())
+    base_s = settings.frames_per_scene / settings.sample_fps
+    budget = round(settings.pixels_per_scene * min(max(seconds / base_s, 1.0), LONG_TAKE_GROWTH))
+    pixels = _draw([_inside(f.rgb, box, width, height) for f in kept], w, budget, rng)
+    return SceneSample(
+        scene,
+        pixels,
+        empty,
+        black=False,
+        frames=len(kept),
+        seed=taken.seed,
+        crop=crop,
+        kept=tuple(kept),
+        excluded=fades.counts(labels),
+    )
 
 
-def _not_faded(brightness: NDArray[np.float64], lit: NDArray[np.bool_]) -> NDArray[np.bool_]:
-    """Frames to keep: lit, not part of a fade at either end, not in a deep dip.
-
-    >>> _not_faded(np.array([0.0, 0.1, 0.35, 0.5, 0.48, 0.5, 0.3]), np.array([False] + [True] * 6))
-    array([False, False, False,  True,  True,  True, False])
-    """
-    median = float(np.median(brightness[lit]))
-    typical = float(np.percentile(brightness[lit], 75))
-    keep = lit & (brightness >= DIP_FRACTION * typical)
-    dim = brightness < FADE_FRACTION * median
-    for order in (range(len(keep)), range(len(keep) - 1, -1, -1)):
-        for i in order:
-            if not (dim[i] or not lit[i]):
-                break
-            keep[i] = False
-    if not keep.any():
-        keep = lit & (brightness >= median)
-    return keep
+def _durations(times: NDArray[np.float64], end_s: float) -> NDArray[np.float64]:
+    """Screen time of each frame: to the next frame's time, the last one to the scene's end."""
+    following = np.append(times[1:], max(end_s, float(times[-1])))
+    return np.maximum(following - times, 0.0)
 
 
-def _brightness(frame: Frame, box: Box | None) -> float:
-    if box is None:
-        return float(frame.rows.mean())
-    return float(frame.rows[box.top : box.bottom].mean())
+def _screen_time(
+    position: int, period: int, labels: NDArray[np.int8], durations: NDArray[np.float64]
+) -> float:
+    """Screen time a candidate stands for: its kept frames up to the next candidate."""
+    span = slice(position, min(position + period, len(labels)))
+    return float(durations[span][labels[span] == fades.KEPT].sum())
 
 
-def _inside(rgb: NDArray[np.uint8], box: Box | None, bars: BarTracker) -> NDArray[np.uint8]:
-    """The frame's pixels inside ``box`` (source pixels), shrunk by one analysis pixel per bar."""
+def _inside(rgb: NDArray[np.uint8], box: Rect | None, width: int, height: int) -> NDArray[np.uint8]:
+    """The frame's pixels inside ``box`` (source pixels), shrunk by one analysis pixel per bar
+    (the scaled edge mixes bar and picture)."""
     if box is None:
         return rgb.reshape(-1, 3)
     h, w = rgb.shape[:2]
-    sy, sx = h / bars.height, w / bars.width
-    top = math.ceil(box.top * sy) + (1 if box.top > 0 else 0)
-    bottom = math.floor(box.bottom * sy) - (1 if box.bottom < bars.height else 0)
-    left = math.ceil(box.left * sx) + (1 if box.left > 0 else 0)
-    right = math.floor(box.right * sx) - (1 if box.right < bars.width else 0)
+    sy, sx = h / height, w / width
+    top = math.ceil(box.y * sy) + (1 if box.y > 0 else 0)
+    bottom = math.floor(box.bottom * sy) - (1 if box.bottom < height else 0)
+    left = math.ceil(box.x * sx) + (1 if box.x > 0 else 0)
+    right = math.floor(box.right * sx) - (1 if box.right < width else 0)
     if bottom <= top or right <= left:
         return rgb.reshape(-1, 3)
     return rgb[top:bottom, left:right].reshape(-1, 3)
 
 
-def _budget(pixels: NDArray[np.uint8], budget: int, rng: np.random.Generator) -> NDArray[np.uint8]:
-    if len(pixels) <= budget:
-        return np.ascontiguousarray(pixels)
-    chosen = np.sort(rng.choice(len(pixels), size=budget, replace=False))
-    return np.ascontiguousarray(pixels[chosen])
+def _draw(
+    frames: list[NDArray[np.uint8]],
+    weights: NDArray[np.float64],
+    budget: int,
+    rng: np.random.Generator,
+) -> NDArray[np.uint8]:
+    """Up to ``budget`` pixels, frame ``i`` giving a share proportional to ``weights[i]``.
+
+    The budget shrinks when a frame has fewer pixels than its share, so the shares stay
+    proportional. Quotas are rounded by largest remainder; pixels are drawn without replacement.
+
+    >>> a, b = np.zeros((100, 3), np.uint8), np.full((100, 3), 9, np.uint8)
+    >>> px = _draw([a, b], np.array([3.0, 1.0]), 40, np.random.default_rng(0))
+    >>> len(px), int((px == 9).all(axis=1).sum())
+    (40, 10)
+    """
+    share = weights / weights.sum()
+    sizes = np.array([len(f) for f in frames], dtype=np.float64)
+    fits = np.where(share > 0, sizes / np.maximum(share, 1e-300), np.inf)
+    total = int(min(budget, math.floor(float(fits.min()))))
+    exact = share * total
+    quotas = np.floor(exact).astype(np.int64)
+    short = total - int(quotas.sum())
+    if short > 0:
+        order = np.argsort(-(exact - quotas), kind="stable")[:short]
+        quotas[order] += 1
+    quotas = np.minimum(quotas, sizes.astype(np.int64))
+    parts = []
+    for pixels, quota in zip(frames, quotas.tolist(), strict=True):
+        if quota >= len(pixels):
+            parts.append(pixels)
+        elif quota > 0:
+            chosen = np.sort(rng.choice(len(pixels), size=quota, replace=False))
+            parts.append(pixels[chosen])
+    if not parts:
+        return np.zeros((0, 3), dtype=np.uint8)
+    return np.ascontiguousarray(np.concatenate(parts))

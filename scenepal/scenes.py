@@ -33,13 +33,22 @@ class CutDetector(Protocol):
         """Signal the end of the film and return any cuts still pending."""
         ...
 
+    def settled(self, index: int) -> int:
+        """Once frame ``index`` is processed, the last frame at or before which every cut has
+        been reported (frames up to it can be sampled)."""
+        ...
+
 
 class _SceneDetectAdapter:
     """Wraps one of PySceneDetect's ``SceneDetector`` objects as a :class:`CutDetector`."""
 
-    def __init__(self, detector: Any, fps: float) -> None:
+    def __init__(self, detector: Any, fps: float, min_scene_len: int) -> None:
         self._detector = detector
         self._fps = float(fps)
+        # How late a cut can be reported: a cut closer than min_scene_len to the last one is
+        # held back by the flash filter until min_scene_len frames have passed (content), the
+        # adaptive detector looks window_width frames ahead, and one frame of margin.
+        self._lag = min_scene_len + int(getattr(detector, "window_width", 0)) + 1
 
     def _timecode(self, index: int) -> scenedetect.FrameTimecode:
         return scenedetect.FrameTimecode(index, fps=self._fps)
@@ -51,6 +60,16 @@ class _SceneDetectAdapter:
     def finish(self, last_index: int) -> list[int]:
         cuts = self._detector.post_process(self._timecode(last_index))
         return [int(c.frame_num) for c in cuts]
+
+    def settled(self, index: int) -> int:
+        if isinstance(self._detector, scenedetect.ThresholdDetector):
+            # A cut is reported when the picture fades back in, and placed inside the dark
+            # run: while faded out, it may still land anywhere from the fade-out frame on.
+            fade = getattr(self._detector, "last_fade", {})
+            if fade.get("type") == "out" and fade.get("frame") is not None:
+                return int(fade["frame"].frame_num) - 1
+            return index
+        return index - self._lag
 
 
 @dataclass(frozen=True)
@@ -75,7 +94,7 @@ class DetectorSpec:
         """A fresh detector; ``threshold=None`` uses :attr:`default_threshold`."""
         value = self.default_threshold if threshold is None else threshold
         options = {self.threshold_arg: value, "min_scene_len": min_scene_len}
-        return _SceneDetectAdapter(self.detector_class(**options), fps)
+        return _SceneDetectAdapter(self.detector_class(**options), fps, min_scene_len)
 
 
 DETECTORS: dict[str, DetectorSpec] = {
@@ -150,6 +169,10 @@ class SceneFinder:
         new = self._detector.process(index, bgr)
         self._cuts.update(new)
         return new
+
+    def settled(self, index: int) -> int:
+        """After frame ``index``: the last frame at or before which every cut is known."""
+        return self._detector.settled(index)
 
     def finish(self, last_index: int) -> list[int]:
         """End of film: every cut, sorted, each strictly inside the film."""

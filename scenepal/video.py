@@ -38,7 +38,12 @@ COLUMN_ROW_STEP = 4
 """Column luma profiles are averaged over every this many rows of the full-resolution plane."""
 
 GAP_MIN_S = 0.25
-"""A jump between two frames' times longer than this (and than 2.5 frames) is a gap."""
+"""In containers without a timing table, a jump between two frames' times longer than this
+(and than 2.5 frames) is a gap."""
+
+DAMAGE_WINDOW = 32
+"""Frames after a decoding error during which a jump longer than the last frame is a gap: frame
+threads deliver the frames around a damaged packet several frames after its error."""
 
 
 @dataclass(frozen=True)
@@ -92,12 +97,24 @@ def _orient(
 
 class _Clock:
     """Frame numbers and film times from PTS: repaired where stamps are missing or repeated,
-    jumps noted as gaps, and frames before a resume point dropped."""
+    lost stretches noted as gaps, and frames before a resume point dropped.
 
-    def __init__(self, *, first_time: float, fps: float, keyframes_only: bool) -> None:
+    A gap is a jump in time after a decoding error, longer than the frame before it lasts. In
+    MP4 and QuickTime files, whose sample table times every frame, spacing alone is never
+    damage: a variable-frame-rate phone clip may hold one frame for half a second. Other
+    containers (Matroska, raw streams) can lose damaged data in the demuxer without a decoding
+    error, so there a jump of more than 2.5 frames and :data:`GAP_MIN_S` is a gap too (decoded
+    frames do not say how long they last reliably: H.264 in MP4 hands each frame the duration
+    of another, Matroska the track's default duration).
+    """
+
+    def __init__(
+        self, *, first_time: float, fps: float, keyframes_only: bool, timed: bool = False
+    ) -> None:
         self._first_time = first_time
         self._step = 1.0 / fps
         self._keyframes_only = keyframes_only  # frames seconds apart are not gaps then
+        self._timed = timed  # the container times every frame: spacing is not damage
         self.index = 0
         self._last_time = -1.0
         self._last_duration = self._step
@@ -105,6 +122,8 @@ class _Clock:
         self._skip_count = 0  # resuming without a seek: drop frames up to this index
         self.gaps: list[tuple[float, float]] = []
         self.end_time_s = 0.0
+        self._skipped = 0  # decoding errors seen so far
+        self._damage = 0  # frames left in which a jump after a decoding error is a gap
 
     def resume(self, index: int, time_s: float, *, by_count: bool) -> None:
         """Number frames from ``index`` at ``time_s``; earlier frames are dropped by time (after
@@ -115,9 +134,11 @@ class _Clock:
         else:
             self.index, self._skip_before = index, time_s - self._step / 2
 
-    def time_of(self, frame: Any) -> float | None:
+    def time_of(self, frame: Any, skipped: int = 0) -> float | None:
         """The film time of the next decoded frame, or None when it comes before the resume
-        point and is dropped."""
+        point and is dropped; ``skipped`` counts the decoding errors met so far."""
+        if skipped > self._skipped:
+            self._skipped, self._damage = skipped, DAMAGE_WINDOW
         stamp = frame.time
         if stamp is None:  # no timestamp: one frame after the last
             t = self._last_time + self._last_duration if self.index else 0.0
@@ -134,15 +155,14 @@ class _Clock:
             return None
         if t <= self._last_time:  # missing or repeated stamps: keep time moving forward
             t = self._last_time + self._step
-        # A jump in time much longer than a frame is a stretch that could not be
-        # decoded (damaged packets, whether the decoder or the demuxer dropped them).
+        # A stretch that could not be decoded: a jump after a decoding error.
         jump = t - self._last_time
-        if (
-            self.index
-            and not self._keyframes_only
-            and jump > max(2.5 * self._last_duration, GAP_MIN_S)
-        ):
+        damaged = self._damage > 0 and jump > 1.5 * self._last_duration
+        spaced = not self._timed and jump > max(2.5 * self._last_duration, GAP_MIN_S)
+        if self.index and not self._keyframes_only and (damaged or spaced):
             self.gaps.append((self._last_time + self._last_duration, t))
+            self._damage = 0
+        self._damage = max(0, self._damage - 1)
         return t
 
     def advance(self, frame: Any, t: float) -> None:
@@ -195,6 +215,7 @@ class VideoReader:
             first_time=float(self._first.time or 0.0),
             fps=self.info.fps,
             keyframes_only=keyframes_only,
+            timed=container.format.name.split(",")[0] == "mov",
         )
 
     @property
@@ -246,7 +267,7 @@ class VideoReader:
         scaler, gray_scaler = VideoReformatter(), VideoReformatter()
         clock = self._clock
         for frame in self._decoded():
-            t = clock.time_of(frame)
+            t = clock.time_of(frame, self.skipped_packets)
             if t is None:
                 continue
             rgb = to_rgb(frame, self._plan, scaler)

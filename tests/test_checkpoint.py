@@ -11,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 from conftest import SampleFilm
 from films import FilmTruth, Shot
@@ -19,7 +18,7 @@ from films import FilmTruth, Shot
 import scenepal
 from scenepal import checkpoint, pipeline, probing
 from scenepal.export import analysis_to_json
-from scenepal.models import Palette, Scene, SceneResult, Swatch
+from scenepal.models import Excluded, Palette, Rect, Scene, SceneResult, Swatch
 
 
 def _shot_color(i: int) -> tuple[int, int, int]:
@@ -38,15 +37,16 @@ def long_film(make_film: Callable[..., FilmTruth]) -> FilmTruth:
 
 def _result(i: int) -> SceneResult:
     palette = Palette((Swatch((10 * i, 20, 30), (1.0, 2.0, 3.0), 1.0),))
+    crop = Rect(0, 12, 16, 9) if i else None
     return SceneResult(Scene(i, 10 * i, 10 * i + 10, i / 2.4, (i + 1) / 2.4), palette,
-                       (10 * i, 20, 30), False, 3, 300)  # fmt: skip
+                       (10 * i, 20, 30), False, 3, 300, crop=crop,
+                       excluded=Excluded(black=i, fade_out=2 * i))  # fmt: skip
 
 
 def _checkpoint(key: str) -> checkpoint.Checkpoint:
     return checkpoint.Checkpoint(
         key=key, scenes=(_result(0), _result(1)), next_frame=20, next_time_s=20 / 24,
-        bar_rows=np.linspace(0, 1, 9, dtype=np.float32),
-        bar_cols=np.linspace(1, 0, 16, dtype=np.float32), bars_seen=True, skipped_packets=2,
+        skipped_packets=2,
     )  # fmt: skip
 
 
@@ -57,9 +57,9 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     assert loaded is not None
     assert loaded.scenes == saved.scenes
     assert (loaded.next_frame, loaded.next_time_s) == (20, 20 / 24)
-    assert np.array_equal(loaded.bar_rows, saved.bar_rows)
-    assert np.array_equal(loaded.bar_cols, saved.bar_cols)
-    assert loaded.skipped_packets == 2 and loaded.bars_seen
+    assert loaded.scenes[1].crop == Rect(0, 12, 16, 9)
+    assert loaded.scenes[1].excluded == Excluded(black=1, fade_out=2)
+    assert loaded.skipped_packets == 2
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [checkpoint.CHECKPOINT_NAME]
 
 

@@ -346,7 +346,7 @@ def test_unknown_fields_and_settings_of_a_newer_minor_are_ignored(analysis: Anal
     doc["video"]["color"]["chroma_location"] = "left"
     doc["settings"]["grain_filter"] = True
     doc["settings"]["detector"] = "transnet"  # a detector this version does not have
-    doc["scenes"][0]["crop"] = {"x": 0, "y": 0, "width": 10, "height": 10}
+    doc["scenes"][0]["shot_type"] = {"kind": "close-up", "confidence": 0.8}
     doc["scenes"][1]["palette"][0]["name"] = "white"
     doc["palette"][0]["cmyk"] = [0, 0, 0, 0]
     a = analysis_from_dict(json.loads(json.dumps(doc)))

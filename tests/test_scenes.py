@@ -76,3 +76,39 @@ def test_a_threshold_changes_what_counts_as_a_cut() -> None:
     for i, frame in enumerate(frames):
         finder.add(i, frame)
     assert finder.finish(39) == [20]
+
+
+@pytest.mark.parametrize("name", list(DETECTORS))
+@pytest.mark.parametrize("min_len", [5, 40])
+def test_no_cut_is_reported_before_the_frame_called_settled(name: str, min_len: int) -> None:
+    # Flashes, a fade through black and hard cuts: every cut a detector reports lies after the
+    # frame it called settled before reporting it (so the sampler never passes a cut unknown).
+    frames = (
+        [TEXTURE_A] * 50
+        + [BRIGHT] * 2
+        + [TEXTURE_A] * 10
+        + [DARK] * 30
+        + [TEXTURE_B] * 60
+        + [TEXTURE_A] * 3
+        + [TEXTURE_B] * 60
+    )
+    finder = SceneFinder(make_detector(name, threshold=None, min_scene_len=min_len, fps=24.0))
+    settled = -1
+    for i, frame in enumerate(frames):
+        for cut in finder.add(i, frame):
+            assert cut > settled, (name, cut, settled)
+        now = finder.settled(i)
+        assert now <= i
+        settled = max(settled, now)
+    assert finder.settled(len(frames) - 1) >= len(frames) - 2 - min_len - 3
+
+
+def test_the_threshold_detector_holds_frames_while_faded_out() -> None:
+    finder = SceneFinder(make_detector("threshold", threshold=None, min_scene_len=5, fps=24.0))
+    for i in range(40):
+        finder.add(i, TEXTURE_A)
+    for i in range(40, 70):
+        finder.add(i, DARK)
+        assert finder.settled(i) < 41  # the cut may land anywhere in the dark run
+    assert finder.add(70, TEXTURE_B) != []
+    assert finder.settled(70) == 70

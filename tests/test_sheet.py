@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 import pytest
@@ -12,8 +13,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from PIL import Image
 
-from scenepal.models import Analysis
-from scenepal.render.sheet import _percent, page_names, sheets
+from scenepal.models import Analysis, Excluded
+from scenepal.render.sheet import _percent, excluded_mark, page_names, sheets
 
 RED, BLUE, WHITE, GREEN = (200, 30, 30), (20, 20, 120), (250, 250, 250), (30, 160, 60)
 COLORS = 32  # no film palette clustering: fast
@@ -167,3 +168,21 @@ def test_a_positive_share_never_reads_zero_percent(weight: float) -> None:
         assert text == "<1%"
     else:
         assert abs(int(text.rstrip("%")) - weight * 100) <= 0.5 + 1e-9
+
+
+def test_scenes_with_more_than_a_quarter_left_out_are_marked(small: Analysis) -> None:
+    first, second, third = small.scenes
+    frames = [r.scene.frame_count for r in small.scenes]
+    marked = dataclasses.replace(
+        small,
+        scenes=(
+            dataclasses.replace(first, excluded=Excluded(fade_out=frames[0] // 4)),  # a quarter
+            dataclasses.replace(second, excluded=Excluded(black=frames[1] // 2, dip=1)),
+            third,
+        ),
+    )
+    (fig,) = sheets(marked)
+    marks = [t for t in _texts(fig) if t.endswith("left out")]
+    share = (frames[1] // 2 + 1) / frames[1]
+    assert marks == [f"{share:.0%} left out"]
+    assert excluded_mark(marked.scenes[0]) is None

@@ -65,10 +65,8 @@ def test_an_analysis_without_statistics_reads_back_with_none() -> None:
 
 def _checkpoint(analysis: Analysis) -> checkpoint.Checkpoint:
     return checkpoint.Checkpoint(
-        key="k", scenes=analysis.scenes, next_frame=240, next_time_s=10.0,
-        bar_rows=np.zeros(4, np.float32), bar_cols=np.zeros(4, np.float32), bars_seen=False,
-        skipped_packets=0,
-    )  # fmt: skip
+        key="k", scenes=analysis.scenes, next_frame=240, next_time_s=10.0, skipped_packets=0
+    )
 
 
 def test_checkpoint_keeps_scene_statistics_with_their_histograms(

@@ -1,4 +1,4 @@
-"""scenepal.video: probing, colour resolution, decoding at analysis size, bad inputs."""
+"""probing.py, colorspace.py and video.py: probing, colour resolution, decoding, bad inputs."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from scenepal.export import display_path, timecode
-from scenepal.models import Analysis, Palette
+from scenepal.models import Analysis, Palette, SceneResult
 
 ROWS_PER_PAGE = 60
 """Scenes per sheet page."""
@@ -38,6 +38,26 @@ def _percent(weight: float) -> str:
     ('<1%', '26%')
     """
     return "<1%" if weight < 0.01 else f"{weight:.0%}"
+
+
+EXCLUDED_MARK_SHARE = 0.25
+"""Scenes with more than this share of their frames left out of the palette (black, fades,
+dips, dissolves) are marked: their palette stands for less of what was on screen."""
+
+
+def excluded_mark(result: SceneResult) -> str | None:
+    """The mark for a scene with more than a quarter of its frames left out, or None.
+
+    >>> from scenepal.models import Excluded, Scene
+    >>> r = SceneResult(Scene(0, 0, 100, 0.0, 4.0), Palette(()), (0, 0, 0), False, 9, 9,
+    ...                 excluded=Excluded(black=20, fade_out=10))
+    >>> excluded_mark(r)
+    '30% left out'
+    """
+    frames = result.scene.frame_count
+    if frames <= 0 or result.excluded.total <= EXCLUDED_MARK_SHARE * frames:
+        return None
+    return f"{result.excluded.total / frames:.0%} left out"
 
 
 def _to_rgb01(rgb: tuple[int, int, int]) -> tuple[float, float, float]:
@@ -148,6 +168,17 @@ def sheets(analysis: Analysis, *, dpi: int = 150) -> list[Figure]:
                 family="monospace",
                 va="center",
             )
+            mark = excluded_mark(r)
+            if mark is not None:
+                fig.text(
+                    (_LABEL_IN + _PAD_IN - 0.05) / _WIDTH_IN,
+                    (y + _ROW_IN * 0.45) / fig_h,
+                    mark,
+                    fontsize=5.5,
+                    ha="right",
+                    va="center",
+                    color="#b03000",
+                )
             if r.black:
                 fig.text(
                     (_LABEL_IN + _PAD_IN) / _WIDTH_IN,
