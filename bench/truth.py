@@ -93,6 +93,16 @@ def films() -> dict[str, tuple[list[Take], list[int]]]:
             [Take("coffee", "warm", 96, dissolve=8), Take("camera", "bleach_bypass", 96)],
             [0, 1],
         ),
+        "mixed_aspect": (  # letterbox, full frame, ...: as films with large-format sequences
+            [
+                Take("coffee", "warm", 72, letterbox=2.39),
+                Take("grass", "neutral", 72),
+                Take("chelsea", "teal_orange", 72, letterbox=2.39),
+                Take("astronaut", "cool", 72),
+                Take("rocket", "matte", 72, letterbox=2.39),
+            ],
+            [0, 1, 2, 3, 4],
+        ),
     }
 
 
@@ -115,6 +125,25 @@ def excluded_frames(analysis: Any, fps: int) -> tuple[int, str]:
     return total, " ".join(f"{k} {v}" for k, v in reasons.items() if v)
 
 
+def has_bar_black(result: Any, pixels: np.ndarray) -> bool:
+    """True when the palette holds a swatch darker than the picture (the bars' black): under
+    half the 5th percentile of the picture's L* (or of 20, for dark pictures)."""
+    from scenepal import color
+
+    lab = color.srgb_to_lab(pixels.astype(np.float64) / 255.0)
+    p5 = float(np.percentile(lab[:, 0], 5))
+    darkest = min(s.lab[0] for s in result.palette.swatches)
+    return bool(darkest <= min(p5, 20.0) / 2)
+
+
+def crop_matches(crop: Any, area: tuple[int, int, int, int]) -> bool:
+    """True when a scene's crop is the shot's picture area to within 2 pixels."""
+    if crop is None:
+        return False
+    got = (crop.x, crop.y, crop.width, crop.height)
+    return all(abs(g - t) <= 2 for g, t in zip(got, area, strict=True))
+
+
 def measure(
     name: str, truth: TakesTruth, measured: list[int], colors: int, seeds: int
 ) -> dict[str, Any]:
@@ -124,6 +153,7 @@ def measure(
     transition = set().union(*(shot.transition for shot in truth.shots))
     excluded, reasons = excluded_frames(analysis, truth.fps)
     ratios = []
+    bar_black, crops = 0, []
     for n in measured:
         shot = truth.shots[n]
         kept = set(shot.kept)
@@ -138,6 +168,14 @@ def measure(
         ours = float(np.median(errors))
         ref = reference_error(pixels, k=colors)
         ratios.append((round(ours, 3), round(ref, 3), round(ours / ref, 3)))
+        scene = max(
+            analysis.scenes,
+            key=lambda r: len(kept & set(range(r.scene.start_frame, r.scene.end_frame))),
+        )
+        if has_bar_black(scene, pixels):
+            bar_black += 1
+        if shot.area[:2] != (0, 0):  # letterboxed or pillarboxed: the crop the scene reports
+            crops.append(crop_matches(getattr(scene, "crop", None), shot.area))
     return {
         "film": name,
         "frames": truth.frame_count,
@@ -146,6 +184,8 @@ def measure(
         "reasons": reasons,
         "scenes": len(analysis.scenes),
         "takes": ratios,
+        "bar_black": bar_black,
+        "crops": "" if not crops else f"{sum(crops)}/{len(crops)}",
         "crop": None
         if analysis.crop is None
         else [analysis.crop.x, analysis.crop.y, analysis.crop.width, analysis.crop.height],
@@ -171,13 +211,16 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(measure(name, truth, measured, args.colors, args.seeds))
         print(f"{name}: done", file=sys.stderr, flush=True)
     print(f"scenepal {scenepal.__version__} from {Path(scenepal.__file__).parent}")
-    print("| film | frames | true transition | excluded (by reason) | scenes | ratio per take |")
-    print("|---|---|---|---|---|---|")
+    print(
+        "| film | frames | true transition | excluded (by reason) | scenes | ratio per take "
+        "| takes with bar black | boxed takes with their crop |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for r in rows:
         ratios = ", ".join(f"{ratio:.2f} ({ours:.2f}/{ref:.2f})" for ours, ref, ratio in r["takes"])
         print(
             f"| {r['film']} | {r['frames']} | {r['true_transition']} | {r['excluded']} "
-            f"({r['reasons']}) | {r['scenes']} | {ratios} |"
+            f"({r['reasons']}) | {r['scenes']} | {ratios} | {r['bar_black']} | {r['crops']} |"
         )
     print(f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)
     if args.json:

@@ -34,9 +34,10 @@ from typing import Any
 import numpy as np
 
 from scenepal import color
+from scenepal.cct import cct_duv
 from scenepal.export import display_path
 from scenepal.models import Analysis, SceneResult
-from scenepal.stats import balance, cct_duv
+from scenepal.stats import balance
 
 CUT_TOLERANCE_S = 0.1
 """Largest gap between two boundaries taken as the same cut (seconds)."""

@@ -14,7 +14,8 @@ from matplotlib.figure import Figure
 from scenepal import color
 from scenepal.export import display_path
 from scenepal.models import Analysis
-from scenepal.stats import DENSITY_BINS, DENSITY_LIMIT, hue_deg
+from scenepal.stats import hue_deg
+from scenepal.stats_histograms import DENSITY_BINS, DENSITY_LIMIT
 
 
 def _skin_line_deg() -> float:
