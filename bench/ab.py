@@ -52,18 +52,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("b", type=Path, help="source tree B")
     parser.add_argument("--rounds", type=int, default=4)
     args = parser.parse_args(argv)
-    ratios = []
+    ratios: list[float] = []
+    loads: list[float] = []
     for k in range(args.rounds):
         first, second = (args.a, args.b) if k % 2 == 0 else (args.b, args.a)
         walls = {first: run(first, args.film), second: run(second, args.film)}
         a, b = walls[args.a], walls[args.b]
         ratios.append(b["wall"] / a["wall"])
+        load = os.getloadavg()[0]
+        loads.append(load)
         print(
             f"round {k + 1}: A {a['wall']:.2f} s ({a['scenes']} scenes), "
-            f"B {b['wall']:.2f} s ({b['scenes']} scenes), B/A {ratios[-1]:.3f}",
+            f"B {b['wall']:.2f} s ({b['scenes']} scenes), B/A {ratios[-1]:.3f}, "
+            f"load {load:.2f}",
             flush=True,
         )
-    print(f"median B/A {statistics.median(ratios):.3f} over {len(ratios)} rounds")
+    quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else [ratios[0]] * 3
+    print(
+        f"median B/A {statistics.median(ratios):.3f} over {len(ratios)} rounds "
+        f"(quartiles {quartiles[0]:.3f}-{quartiles[2]:.3f}, range {min(ratios):.3f}-"
+        f"{max(ratios):.3f}); 1-minute load average {min(loads):.2f}-{max(loads):.2f}"
+    )
     return 0
 
 

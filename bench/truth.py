@@ -10,6 +10,10 @@ frame of the take that truly shows its picture (fades, dips, dissolves and black
 the ratio is scenepal's mean pixel-to-swatch CIEDE2000 over those frames' pixels to the
 reference's, scenepal's error being the median over ``--seeds`` clustering seeds (k-means has
 close local minima: one seed's palette can be 15 % worse than another's on the same pixels).
+The reference pixels are decoded by scenepal's own reader (``--decoder scenepal``, the
+default), so that only the sampling and the clustering are judged: PyAV's ``rgb24`` conversion
+(swscale, ``--decoder pyav``) is about one 8-bit level darker than the encoded truth, which alone
+makes a near-black shot's palette look 1.5x to 2x worse than a reference fitted to those pixels.
 ``excluded`` is the frames scenepal left out of the take's scenes (older versions
 do not report it: for them it is estimated from the sampled frames they dropped, times the
 sampling period).
@@ -125,6 +129,16 @@ def excluded_frames(analysis: Any, fps: int) -> tuple[int, str]:
     return total, " ".join(f"{k} {v}" for k, v in reasons.items() if v)
 
 
+def decoded_frames(path: Path, decoder: str) -> list[np.ndarray]:
+    """Every frame of a film as uint8 (H, W, 3) sRGB, from scenepal's reader or PyAV's rgb24."""
+    if decoder == "pyav":
+        return read_frames(path)
+    from scenepal.video import open_video
+
+    with open_video(path, width=WIDTH) as reader:
+        return [frame.rgb for frame in reader.frames()]
+
+
 def has_bar_black(result: Any, pixels: np.ndarray) -> bool:
     """True when the palette holds a swatch darker than the picture (the bars' black): under
     half the 5th percentile of the picture's L* (or of 20, for dark pictures)."""
@@ -145,11 +159,11 @@ def crop_matches(crop: Any, area: tuple[int, int, int, int]) -> bool:
 
 
 def measure(
-    name: str, truth: TakesTruth, measured: list[int], colors: int, seeds: int
+    name: str, truth: TakesTruth, measured: list[int], colors: int, seeds: int, decoder: str
 ) -> dict[str, Any]:
     runs = [scenepal.analyze(truth.path, colors=colors, seed=seed) for seed in range(seeds)]
     analysis = runs[0]
-    frames = read_frames(truth.path)
+    frames = decoded_frames(truth.path, decoder)
     transition = set().union(*(shot.transition for shot in truth.shots))
     excluded, reasons = excluded_frames(analysis, truth.fps)
     ratios = []
@@ -199,6 +213,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--colors", type=int, default=5)
     parser.add_argument("--only", help="comma-separated film names")
     parser.add_argument("--seeds", type=int, default=3, help="analyses per film (seeds 0, 1, ..)")
+    parser.add_argument(
+        "--decoder",
+        choices=("scenepal", "pyav"),
+        default="scenepal",
+        help="what decodes the reference's pixels",
+    )
     args = parser.parse_args(argv)
     wanted = set(args.only.split(",")) if args.only else None
     rows: list[dict[str, Any]] = []
@@ -208,9 +228,12 @@ def main(argv: list[str] | None = None) -> int:
             continue
         path = args.films / f"{name}.mp4"
         truth = write_takes(path, takes, width=WIDTH, height=HEIGHT, fps=FPS)
-        rows.append(measure(name, truth, measured, args.colors, args.seeds))
+        rows.append(measure(name, truth, measured, args.colors, args.seeds, args.decoder))
         print(f"{name}: done", file=sys.stderr, flush=True)
-    print(f"scenepal {scenepal.__version__} from {Path(scenepal.__file__).parent}")
+    print(
+        f"scenepal {scenepal.__version__} from {Path(scenepal.__file__).parent}; "
+        f"reference pixels decoded by {args.decoder}"
+    )
     print(
         "| film | frames | true transition | excluded (by reason) | scenes | ratio per take "
         "| takes with bar black | boxed takes with their crop |"
