@@ -56,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     loads: list[float] = []
     for k in range(args.rounds):
         first, second = (args.a, args.b) if k % 2 == 0 else (args.b, args.a)
-        walls = {first: run(first, args.film), second: run(second, args.film)}
+        film = args.film.resolve()
+        walls = {first: run(first, film), second: run(second, film)}
         a, b = walls[args.a], walls[args.b]
         ratios.append(b["wall"] / a["wall"])
         load = os.getloadavg()[0]
