@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from scenepal import fades
+from scenepal.bars import inside_box
 from scenepal.models import Rect
 
 
@@ -31,19 +32,8 @@ def screen_time(
 
 
 def inside(rgb: NDArray[np.uint8], box: Rect | None, width: int, height: int) -> NDArray[np.uint8]:
-    """The frame's pixels inside ``box`` (source pixels), shrunk by one analysis pixel per bar
-    (the scaled edge mixes bar and picture)."""
-    if box is None:
-        return rgb.reshape(-1, 3)
-    h, w = rgb.shape[:2]
-    sy, sx = h / height, w / width
-    top = math.ceil(box.y * sy) + (1 if box.y > 0 else 0)
-    bottom = math.floor(box.bottom * sy) - (1 if box.bottom < height else 0)
-    left = math.ceil(box.x * sx) + (1 if box.x > 0 else 0)
-    right = math.floor(box.right * sx) - (1 if box.right < width else 0)
-    if bottom <= top or right <= left:
-        return rgb.reshape(-1, 3)
-    return rgb[top:bottom, left:right].reshape(-1, 3)
+    """The frame's pixels inside ``box`` (:func:`scenepal.bars.inside_box`), as (N, 3)."""
+    return inside_box(rgb, box, width, height).reshape(-1, 3)
 
 
 def draw_pixels(

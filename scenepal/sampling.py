@@ -34,6 +34,7 @@ from scenepal import fades
 from scenepal import pixel_draw as pd
 from scenepal.bars import crop_of, picture_area
 from scenepal.models import Excluded, Frame, Rect, Scene
+from scenepal.thumbs import POOL_SIZE, CandidatePool
 
 LONG_TAKE_GROWTH = 4
 """A long take keeps up to this many times ``frames_per_scene`` frames and pixels."""
@@ -66,6 +67,8 @@ class SceneSample:
         crop: the scene's picture area in source display pixels, or None without bars.
         kept: the frames the pixels come from, in order.
         excluded: frames of the scene left out, by reason.
+        sharp: the candidates for the scene's representative frame (:mod:`scenepal.thumbs`):
+            its pooled frames that were kept (every pooled frame of a black scene).
     """
 
     scene: Scene
@@ -77,6 +80,7 @@ class SceneSample:
     crop: Rect | None = None
     kept: tuple[Frame, ...] = ()
     excluded: Excluded = field(default_factory=Excluded)
+    sharp: tuple[Frame, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,6 +98,8 @@ class SceneFrames:
         seed: the scene's seed.
         before: thumbnails of the previous scene's last frames, oldest first.
         after: thumbnails of the next scene's first frames (:meth:`SceneSampler.lead_out`).
+        sharp: frames with a larger copy (``Frame.sharp``) held for the representative frame,
+            evenly spread over the scene (:class:`scenepal.thumbs.CandidatePool`), in order.
     """
 
     scene: Scene
@@ -106,6 +112,7 @@ class SceneFrames:
     seed: int
     before: tuple[NDArray[np.uint8], ...] = ()
     after: tuple[NDArray[np.uint8], ...] = ()
+    sharp: tuple[Frame, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -167,6 +174,7 @@ class SceneSampler:
         self._offered = 0
         self._rng = np.random.default_rng(_scene_seed(self._seed, start))
         self._recent: deque[Frame] = deque(maxlen=self.period)
+        self._sharp = CandidatePool[Frame](POOL_SIZE)
 
     def start_at(self, index: int, state: dict[str, Any] | None = None) -> None:
         """Begin the open scene at frame ``index`` (when resuming from a checkpoint), with the
@@ -194,6 +202,8 @@ class SceneSampler:
             self._lead_outs.setdefault(self._start, []).append(thumb)
         self._tail.append((frame.index, thumb))
         self._recent.append(frame)
+        if frame.sharp is not None:
+            self._sharp.offer(frame)
         if offset % self.period:
             return
         self._offered += 1
@@ -222,6 +232,7 @@ class SceneSampler:
             recent=tuple(f for f in self._recent if scene.start_frame <= f.index < end),
             seed=_scene_seed(self._seed, scene.start_frame),
             before=self._lead_ins.get(scene.start_frame, ()),
+            sharp=tuple(f for f in self._sharp.items if f.index < end),
         )
         self._lead_ins[end] = tuple(t for i, t in self._tail if i < end)[-LEAD_IN_FRAMES:]
         while len(self._lead_ins) > _KEPT_LEAD_INS:
@@ -231,6 +242,7 @@ class SceneSampler:
         carried = [f for f in self._recent if f.index >= end]
         late = [(i, t) for i, t in self._tail if i >= end]
         later_candidates = [f for f in self._candidates if f.index >= end]
+        later_sharp = [f for f in self._sharp.items if f.index >= end]
         times, levels = self._times[count:], self._levels[count:]
         self._open(end)
         self._times.extend(times)
@@ -243,6 +255,8 @@ class SceneSampler:
         self._recent.extend(carried)
         self._candidates = later_candidates
         self._offered = len(later_candidates)
+        for f in later_sharp:
+            self._sharp.offer(f)
         return taken
 
     def lead_out(self, end: int) -> tuple[NDArray[np.uint8], ...] | None:
@@ -306,6 +320,7 @@ def sample_frames(taken: SceneFrames, settings: SamplingSettings) -> SceneSample
             seed=taken.seed,
             crop=crop,
             excluded=Excluded(black=int((labels == fades.BLACK).sum())),
+            sharp=taken.sharp,
         )
     durations = pd.durations(taken.times, scene.end_s)
     kept, w = _kept(taken, candidates, lit, labels, levels, durations, settings.period)
@@ -323,6 +338,7 @@ def sample_frames(taken: SceneFrames, settings: SamplingSettings) -> SceneSample
         crop=crop,
         kept=tuple(kept),
         excluded=fades.counts(labels),
+        sharp=tuple(f for f in taken.sharp if labels[f.index - first] == fades.KEPT),
     )
 
 
