@@ -12,7 +12,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
-from scenepal._entry import EXIT_INTERRUPTED
+from scenepal._entry import EXIT_INTERRUPTED, HeldInterrupt
 from scenepal._version import __version__
 from scenepal.errors import (
     AnalysisFileError,
@@ -77,6 +77,11 @@ def errors(debug: bool) -> Iterator[None]:
         if debug:
             traceback.print_exc()
         fail(str(exc), code_for(exc))
+    except HeldInterrupt:
+        fail(
+            "interrupted once the outputs were in place; nothing after them was done",
+            EXIT_INTERRUPTED,
+        )
     except KeyboardInterrupt:
         fail("interrupted; no outputs were written", EXIT_INTERRUPTED)
     except Exception as exc:  # the last line of defence: one line, not a traceback
