@@ -11,6 +11,7 @@ the BLAS/OpenMP pools of its workers but not FFmpeg's or OpenCV's: the task pins
 from __future__ import annotations
 
 import logging
+import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -108,11 +109,20 @@ def connect(
             # Dask's own log lines (a worker restarted, a task given up) would break into the
             # progress display; the batch reports each film's fate itself.
             silence_logs=logging.CRITICAL,
+            preload=[__name__],  # dask_setup below, in each worker process
         )
     with cluster, Client(cluster, set_as_default=False) as client:
         if on_cluster is not None:
             on_cluster(_info(client, local=True))
         yield client
+
+
+def dask_setup(worker: object) -> None:
+    """Run by Dask in each worker process of a local cluster as it starts: Ctrl-C in the
+    terminal reaches the whole process group, and is for the batch, which gives the films in
+    flight back and closes the cluster; a worker must not die of it on its own (with a
+    traceback on the terminal)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _info(client: Client, *, local: bool) -> ClusterInfo:

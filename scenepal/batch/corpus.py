@@ -8,6 +8,7 @@ import csv
 import io
 import os
 import statistics
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +17,9 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from scenepal.batch.catalog import Catalog, FilmRecord
+from scenepal.batch.catalog import STATUSES, Catalog, FilmRecord
 from scenepal.batch.films import Film
-from scenepal.errors import AnalysisFileError
+from scenepal.errors import AnalysisFileError, InputNotFoundError
 from scenepal.export import load_analysis, timecode
 from scenepal.models import Analysis
 from scenepal.outputs import figure_png, write_file
@@ -73,6 +74,32 @@ def load_corpus(corpus: str | os.PathLike[str]) -> Corpus:
             unreadable.append((record.key, str(exc)))
     not_done = len(records) - len(films) - len(unreadable)
     return Corpus(tuple(films), tuple(unreadable), not_done)
+
+
+def status_document(corpus: str | os.PathLike[str]) -> dict[str, Any]:
+    """What ``scenepal status --json`` prints: ``{"films": [{"path", "status", "error",
+    "seconds", "output"}], "counts": {"done", "failed", "pending", "running"}}``, films sorted
+    by their path in the library; ``path`` is the film's absolute path, ``output`` its folder
+    in ``corpus``, ``seconds`` the wall time of its last analysis (so far, while running).
+
+    Raises:
+        InputNotFoundError: ``corpus`` has no catalog.
+    """
+    with Catalog(corpus, create=False) as catalog:
+        records = catalog.records()
+    now = time.time()
+    films = [
+        {
+            "path": r.source,
+            "status": r.status,
+            "error": r.error,
+            "seconds": None if (s := r.seconds(now)) is None else round(s, 3),
+            "output": str(Film(r.key, Path(r.source)).output_in(corpus)),
+        }
+        for r in records
+    ]
+    counts = {name: sum(r.status == name for r in records) for name in STATUSES}
+    return {"films": films, "counts": counts}
 
 
 def _flat(prefix: str, value: Any, out: dict[str, Any]) -> None:
@@ -146,11 +173,11 @@ def write_corpus_outputs(corpus: str | os.PathLike[str], loaded: Corpus) -> list
 
     Raises:
         OutputError: a file cannot be written.
-        ValueError: no film is done.
+        InputNotFoundError: no film is done.
     """
     films = loaded.films
     if not films:
-        raise ValueError("no film of the corpus is done yet")
+        raise InputNotFoundError(f"no film of {corpus} is done yet (scenepal status lists them)")
     total_s = sum(f.analysis.duration_s for f in films)
     title = f"{len(films)} films, {timecode(total_s)[:8]} in all"
     figure = corpus_sheet(sheet_rows(films), title=title)

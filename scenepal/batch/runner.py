@@ -146,6 +146,8 @@ def run_batch(
         KeyboardInterrupt: interrupted; the films in flight are pending again.
     """
     cfg = config if config is not None else AnalysisConfig()
+    if scheduler is not None and workers is not None:
+        raise ConfigError("the number of workers sizes a local cluster, not a running one")
     if threads_per_film is not None and not 1 <= threads_per_film <= 64:
         raise ConfigError(
             f"threads per film must be a whole number from 1 to 64, got {threads_per_film!r}"
