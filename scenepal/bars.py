@@ -20,6 +20,7 @@ The film's crop is the scenes' most common one (:func:`film_crop`).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -170,6 +171,30 @@ def crop_of(box: Rect | None, width: int, height: int) -> Rect | None:
     if max(bars) < MIN_BAR_PX:
         return None
     return box
+
+
+def inside_box(
+    rgb: NDArray[np.uint8], box: Rect | None, width: int, height: int
+) -> NDArray[np.uint8]:
+    """The part of a scaled frame ``rgb`` (uint8 (h, w, 3)) inside ``box`` (source pixels of a
+    ``width`` x ``height`` frame), shrunk by one scaled pixel per bar (the scaled edge mixes
+    bar and picture); the whole frame without a box, or when nothing would be left.
+
+    >>> frame = np.zeros((10, 20, 3), np.uint8)
+    >>> inside_box(frame, Rect(0, 20, 200, 60), 200, 100).shape
+    (4, 20, 3)
+    """
+    if box is None:
+        return rgb
+    h, w = rgb.shape[:2]
+    sy, sx = h / height, w / width
+    top = math.ceil(box.y * sy) + (1 if box.y > 0 else 0)
+    bottom = math.floor(box.bottom * sy) - (1 if box.bottom < height else 0)
+    left = math.ceil(box.x * sx) + (1 if box.x > 0 else 0)
+    right = math.floor(box.right * sx) - (1 if box.right < width else 0)
+    if bottom <= top or right <= left:
+        return rgb
+    return rgb[top:bottom, left:right]
 
 
 def film_crop(results: tuple[SceneResult, ...] | list[SceneResult]) -> Rect | None:
