@@ -10,7 +10,9 @@ as a shell loop would); ``batch WxT`` runs ``scenepal batch FOLDER -o CORPUS --w
 --threads-per-film T`` into a fresh corpus (its cluster's start-up included). The machine may be
 shared: the configurations are alternated (the order reversed every other round), every run is
 compared with the sequential run of its own round, and the load average is printed before and
-after each run. CPU is the run's user+system time (its worker processes included) over its wall.
+after each run. CPU is the run's user+system time (its worker processes included) over its
+wall; CPU s per film is that time over the films, which contention for the cores inflates less
+than it inflates walls.
 
 Progress goes to stderr; the report goes to stdout.
 """
@@ -129,8 +131,11 @@ def main(argv: list[str] | None = None) -> int:
 def report(runs: list[Timed], names: list[str], films: int, frames: int) -> None:
     seq = {r.round: r.wall for r in runs if r.name == "sequential"}
     print(f"{films} films x {frames} frames; walls are medians over rounds, ratios per round")
-    print("| configuration | wall s | films/hour | frames/s | x sequential (per round) | CPU |")
-    print("|---|---|---|---|---|---|")
+    print(
+        "| configuration | wall s | films/hour | frames/s | x sequential (per round) | CPU "
+        "| CPU s per film |"
+    )
+    print("|---|---|---|---|---|---|---|")
     for name in names:
         mine = [r for r in runs if r.name == name]
         wall = statistics.median(r.wall for r in mine)
@@ -138,7 +143,8 @@ def report(runs: list[Timed], names: list[str], films: int, frames: int) -> None
         print(
             f"| {name} | {wall:.1f} | {films * 3600 / wall:.0f} | {films * frames / wall:.0f} "
             f"| {statistics.median(ratios):.2f} ({', '.join(f'{x:.2f}' for x in ratios)}) "
-            f"| {statistics.median(r.cpu for r in mine):.2f} |"
+            f"| {statistics.median(r.cpu for r in mine):.2f} "
+            f"| {statistics.median(r.cpu * r.wall for r in mine) / films:.1f} |"
         )
     loads = [r.load_before for r in runs] + [runs[-1].load_after]
     print(f"load averages (1/5/15 min) before each run: {'; '.join(loads)}")

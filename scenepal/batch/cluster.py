@@ -2,10 +2,9 @@
 running cluster reached by its scheduler's address.
 
 Workers run one task (one film) at a time per process: a film's own parallelism is its
-decoder's threads, a library's is its worker processes (one level each; processes times
-decoder threads about the machine's cores, see :func:`decoder_threads_for`). Dask's nanny caps
-the BLAS/OpenMP pools of its workers but not FFmpeg's or OpenCV's: the task pins both
-(:func:`scenepal.analyze` takes the decoder threads and holds OpenCV at one thread).
+decoder's threads, a library's is its worker processes (see :func:`decoder_threads_for`).
+Dask's nanny caps the BLAS/OpenMP pools of its workers but not FFmpeg's or OpenCV's: the task
+pins both (:func:`scenepal.analyze` takes the decoder threads and holds OpenCV at one thread).
 """
 
 from __future__ import annotations
@@ -56,13 +55,16 @@ def default_workers() -> int:
 
 
 def decoder_threads_for(cpus: int, films_at_once: int) -> int:
-    """Decoder threads for each film when ``films_at_once`` films share ``cpus`` CPUs: the CPUs
-    shared out, at least one each.
+    """Decoder threads for each film when ``films_at_once`` films share ``cpus`` CPUs: three
+    per CPU shared out (at least one, at most 16), the rule :func:`scenepal.analyze` follows
+    for one film (:func:`scenepal.threads.default_decoder_threads`): with Python work between
+    frames, more frames in flight keep the cores decoding. Measured for a batch in
+    bench/batch.py (README, "A film library").
 
     >>> decoder_threads_for(2, 2), decoder_threads_for(2, 1), decoder_threads_for(8, 3)
-    (1, 2, 2)
+    (3, 6, 8)
     """
-    return max(1, cpus // max(1, films_at_once))
+    return min(16, max(1, 3 * cpus // max(1, films_at_once)))
 
 
 @contextmanager
