@@ -10,6 +10,7 @@ worker process itself reaches the coordinator as Dask's ``KilledWorker``.
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import time
@@ -127,7 +128,7 @@ def remove_leftovers(output: str | os.PathLike[str]) -> None:
     target = Path(output)
     if not target.parent.is_dir():
         return
-    for stale in target.parent.glob(f".{target.name}.*.tmp"):
+    for stale in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
         if stale.is_dir():
             shutil.rmtree(stale, ignore_errors=True)
 
