@@ -14,10 +14,10 @@ from scenepal.cli._app import (
     DebugOption,
     NoReportOption,
     app,
-    err,
     errors,
     folder_of,
     output_option,
+    say_written,
     write_and_say,
 )
 from scenepal.export import load_analysis
@@ -41,7 +41,7 @@ def render(
         analysis = load_analysis(analysis_file)
         folder = output or folder_of(analysis_file)
         written = write_outputs(analysis, check_output_folder(folder), report=not no_report)
-        err.print(f"wrote {folder}/: {', '.join(p.name for p in written)}", markup=False)
+        say_written(folder, written)
 
 
 @app.command("plot", epilog=EXIT_CODES_HELP)
