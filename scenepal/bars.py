@@ -20,6 +20,7 @@ The film's crop is the scenes' most common one (:func:`film_crop`).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -170,6 +171,27 @@ def crop_of(box: Rect | None, width: int, height: int) -> Rect | None:
     if max(bars) < MIN_BAR_PX:
         return None
     return box
+
+
+def analysis_box(box: Rect | None, shape: tuple[int, int], source: tuple[int, int]) -> Rect:
+    """The picture area ``box`` (source pixels) at analysis size ``shape`` (h, w), shrunk by one
+    analysis pixel at each bar; the whole frame without a box (or if nothing would be left).
+
+    >>> analysis_box(Rect(0, 140, 1920, 800), (144, 256), (1920, 1080))
+    Rect(x=0, y=20, width=256, height=104)
+    """
+    h, w = shape
+    if box is None:
+        return Rect(0, 0, w, h)
+    width, height = source
+    sy, sx = h / height, w / width
+    top = math.ceil(box.y * sy) + (1 if box.y > 0 else 0)
+    bottom = math.floor(box.bottom * sy) - (1 if box.bottom < height else 0)
+    left = math.ceil(box.x * sx) + (1 if box.x > 0 else 0)
+    right = math.floor(box.right * sx) - (1 if box.right < width else 0)
+    if bottom <= top or right <= left:
+        return Rect(0, 0, w, h)
+    return Rect.from_edges(left=left, top=top, right=right, bottom=bottom)
 
 
 def film_crop(results: tuple[SceneResult, ...] | list[SceneResult]) -> Rect | None:

@@ -30,6 +30,7 @@ from scenepal.stats_models import WarmthStats
 
 if TYPE_CHECKING:
     from scenepal.config import AnalysisConfig
+    from scenepal.frametimeline import FrameTimeline
 
 __all__ = [
     "SCHEMA_MAJOR",
@@ -56,7 +57,7 @@ __all__ = [
     "WarmthStats",
 ]
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 """Version of the analysis.json document, "major.minor": a change that older readers can read
 (a new field, a new setting) bumps the minor, any other change the major. The changes are
 listed under "Schema changes" in the README."""
@@ -342,6 +343,9 @@ class Analysis:
             and were skipped; the scenes around them span the gap.
         stats: the film's colour statistics, the scenes' weighted by their duration; None when
             no scene has statistics.
+        timeline: every decoded frame's mean colour inside its scene's picture area, with its
+            time (:mod:`scenepal.frametimeline`); None for an analysis made before it existed
+            (schema 1.4) or read without its ``timeline.bin``.
     """
 
     video: VideoInfo
@@ -358,3 +362,4 @@ class Analysis:
     partial: bool = False
     gaps: tuple[tuple[float, float], ...] = ()
     stats: ColorStats | None = None
+    timeline: FrameTimeline | None = None

@@ -19,6 +19,7 @@ import matplotlib as mpl
 from matplotlib.figure import Figure
 from PIL import Image, PngImagePlugin
 
+from scenepal import frametimeline
 from scenepal._entry import interrupts_held
 from scenepal.errors import OutputError
 from scenepal.export import analysis_to_json, scenes_csv
@@ -94,6 +95,8 @@ def render_files(analysis: Analysis, *, report: bool = True) -> dict[str, bytes]
         "scenes.csv": scenes_csv(analysis).encode("utf-8"),
         "barcode.png": _png(Image.fromarray(barcode(analysis)), version),
     }
+    if analysis.timeline is not None:
+        files[frametimeline.TIMELINE_FILE] = frametimeline.to_bytes(analysis.timeline)
     pages = sheets(analysis)
     for name, fig in zip(page_names(len(pages)), pages, strict=True):
         files[name] = _figure_png(fig, version)

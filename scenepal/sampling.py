@@ -31,7 +31,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from scenepal import fades
-from scenepal.bars import crop_of, picture_area
+from scenepal.bars import analysis_box, crop_of, picture_area
 from scenepal.models import Excluded, Frame, Rect, Scene
 
 LONG_TAKE_GROWTH = 4
@@ -368,15 +368,8 @@ def _inside(rgb: NDArray[np.uint8], box: Rect | None, width: int, height: int) -
     (the scaled edge mixes bar and picture)."""
     if box is None:
         return rgb.reshape(-1, 3)
-    h, w = rgb.shape[:2]
-    sy, sx = h / height, w / width
-    top = math.ceil(box.y * sy) + (1 if box.y > 0 else 0)
-    bottom = math.floor(box.bottom * sy) - (1 if box.bottom < height else 0)
-    left = math.ceil(box.x * sx) + (1 if box.x > 0 else 0)
-    right = math.floor(box.right * sx) - (1 if box.right < width else 0)
-    if bottom <= top or right <= left:
-        return rgb.reshape(-1, 3)
-    return rgb[top:bottom, left:right].reshape(-1, 3)
+    inner = analysis_box(box, (rgb.shape[0], rgb.shape[1]), (width, height))
+    return rgb[inner.y : inner.bottom, inner.x : inner.right].reshape(-1, 3)
 
 
 def _draw(
