@@ -44,15 +44,21 @@ def sigterm_as_interrupt() -> Iterator[None]:
         yield
 
 
+class HeldInterrupt(KeyboardInterrupt):
+    """A Ctrl-C or SIGTERM held back by :func:`interrupts_held` and raised once its block had
+    finished: what the block did is complete (the outputs are in place), the rest was not done."""
+
+
 @contextmanager
 def interrupts_held() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM back until the block is done, then interrupt: for steps that
-    must not be left half-done (the renames that put a run's outputs in place)."""
+    """Hold Ctrl-C and SIGTERM back until the block is done, then interrupt (with
+    :class:`HeldInterrupt`): for steps that must not be left half-done (the renames that put a
+    run's outputs in place)."""
     held: list[int] = []
     with _handled(lambda signum, frame: held.append(signum), signal.SIGINT, signal.SIGTERM):
         yield
     if held:
-        raise KeyboardInterrupt
+        raise HeldInterrupt
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
 """The bad-input matrix: awkward, damaged and hostile inputs through ``scenepal analyze``.
 
 Every case makes its own input (tests/badfiles.py), runs the command and checks three things:
-the exit code, the message, and what is left on disk. The contract (README, scenepal/cli.py):
+the exit code, the message, and what is left on disk. The contract (README, scenepal/cli/):
 
     0 success            3 partial ("coverage" in [0, 1], "partial": true, a warning)
     2 usage error        65 not a usable video      66 missing, or not a file

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from films import FilmTruth
 from typer.testing import CliRunner
 
-from scenepal import __version__
+from scenepal import __version__, outputs
 from scenepal.cli import app
 
 runner = CliRunner()
@@ -166,6 +169,26 @@ def test_interrupt_is_exit_130_and_writes_nothing(
     code, _, stderr = invoke("analyze", str(cut_film_h264.path), "-o", str(tmp_path / "o"))
     assert code == 130 and "interrupted" in stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_an_interrupt_during_the_renames_says_the_outputs_are_in_place(
+    cut_film_h264: FilmTruth, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "o"
+    assert invoke("analyze", str(cut_film_h264.path), "-o", str(out), "-q")[0] == 0
+    (out / "barcode.png").write_bytes(b"an older run's barcode")
+    replace = os.replace
+
+    def replace_then_interrupt(src: Any, dst: Any) -> None:
+        replace(src, dst)
+        if Path(dst).name == "analysis.json":  # a real Ctrl-C in the middle of the renames
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(outputs.os, "replace", replace_then_interrupt)
+    code, _, stderr = invoke("render", str(out))
+    assert code == 130
+    assert "outputs were in place" in stderr and "no outputs were written" not in stderr
+    assert (out / "barcode.png").read_bytes().startswith(b"\x89PNG")  # the rename finished
 
 
 def test_guessed_colours_are_warned_about(
