@@ -133,16 +133,21 @@ def write_file(path: str | os.PathLike[str], data: bytes) -> Path:
 
 
 def write_outputs(
-    analysis: Analysis, folder: str | os.PathLike[str], *, report: bool = True
+    analysis: Analysis,
+    folder: str | os.PathLike[str],
+    *,
+    report: bool = True,
+    extra: Mapping[str, bytes] | None = None,
 ) -> list[Path]:
     """Write every output of ``analysis`` into ``folder`` atomically; return the paths written.
-    ``report`` writes report.html too.
+    ``report`` writes report.html too; ``extra`` are more files (by name) written with them
+    (the barcodes ``analyze --barcode`` asks for).
 
     Raises:
         OutputError: the folder cannot be written (permission, not a folder, disk full).
     """
     target = check_output_folder(folder)
-    files = render_files(analysis, report=report)
+    files = {**render_files(analysis, report=report), **(extra or {})}
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))

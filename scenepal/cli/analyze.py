@@ -24,10 +24,24 @@ from rich.text import Text
 from scenepal import checkpoint, pipeline
 from scenepal._entry import sigterm_as_interrupt
 from scenepal.cli._app import EXIT_CODES_HELP, EXIT_PARTIAL, app, err, errors
+from scenepal.cli.render import (
+    BarcodeOption,
+    DpiOption,
+    FormatOption,
+    InnerOption,
+    PosterOption,
+    PrintOption,
+    SizeOption,
+    SmoothOption,
+    TitleOption,
+    YearOption,
+    request_of,
+)
 from scenepal.config import COLOR_SPACES, HDR_MODES, AnalysisConfig
 from scenepal.export import analysis_to_json, timecode
 from scenepal.models import Analysis
 from scenepal.outputs import check_output_folder, default_output_folder, write_outputs
+from scenepal.rendering import PictureRequest, barcode_files
 from scenepal.scenes import DETECTORS
 
 
@@ -90,10 +104,11 @@ def _analyze_into(
     restart: bool,
     quiet: bool,
     report: bool = True,
+    pictures: PictureRequest | None = None,
 ) -> Analysis:
     """Analyse ``video`` (resuming from a checkpoint in ``folder`` unless ``restart``), write
-    the outputs into ``folder`` (``report``: report.html too), remove the checkpoint and report
-    on stderr."""
+    the outputs into ``folder`` (``report``: report.html too; ``pictures``: the barcodes it
+    asks for), remove the checkpoint and report on stderr."""
     if restart:
         checkpoint.remove(folder)
 
@@ -108,7 +123,8 @@ def _analyze_into(
         analysis = pipeline.analyze(
             video, config=config, on_progress=on_progress, checkpoint_dir=folder, on_resume=resumed
         )
-    written = write_outputs(analysis, folder, report=report)
+    extra = barcode_files(analysis, pictures) if pictures is not None else None
+    written = write_outputs(analysis, folder, report=report, extra=extra)
     checkpoint.remove(folder)
     _report(analysis, written, time.perf_counter() - start, quiet)
     return analysis
@@ -168,12 +184,23 @@ def analyze(
     no_report: Annotated[
         bool, typer.Option("--no-report", help="Do not write report.html.")
     ] = False,
+    barcode: BarcodeOption = None,
+    size: SizeOption = None,
+    print_size: PrintOption = None,
+    dpi: DpiOption = None,
+    fmt: FormatOption = None,
+    poster: PosterOption = False,
+    title: TitleOption = None,
+    year: YearOption = None,
+    smooth: SmoothOption = None,
+    inner: InnerOption = None,
     debug: Annotated[bool, typer.Option(help="Show tracebacks of unexpected errors.")] = False,
 ) -> None:
     """Find the scenes of VIDEO and their palettes; write the outputs.
 
-    Writes analysis.json, barcode.png, palettes.png, scenes.csv, the statistics plots
-    (timeline.png, huewheel.png, vectorscope.png) and report.html to the output folder.
+    Writes analysis.json, timeline.bin, barcode.png, palettes.png, scenes.csv, the statistics
+    plots (timeline.png, huewheel.png, vectorscope.png) and report.html to the output folder;
+    with picture options (as for render), the barcodes they ask for too.
     \f
     (Not shown in --help: this function is long only by its option declarations, one per
     command-line option; the work is in _analyze_into.)
@@ -189,9 +216,18 @@ def analyze(
             hdr=hdr,
             preview=preview,
         )
+        pictures = request_of(
+            barcode, size, print_size, dpi, fmt, poster, title, year, smooth, inner
+        )
         folder = check_output_folder(output if output else default_output_folder(video))
         analysis = _analyze_into(
-            video, folder, config, restart=restart, quiet=quiet, report=not no_report
+            video,
+            folder,
+            config,
+            restart=restart,
+            quiet=quiet,
+            report=not no_report,
+            pictures=pictures,
         )
         if json_out:
             sys.stdout.write(analysis_to_json(analysis))

@@ -1,5 +1,5 @@
-"""`scenepal render`, `scenepal plot` and `scenepal report`: pictures and pages drawn again from
-an analysis.json, without decoding."""
+"""`scenepal plot` and `scenepal report`: plots and pages drawn again from an analysis.json,
+without decoding (`scenepal render` is in :mod:`scenepal.cli.render`)."""
 
 from __future__ import annotations
 
@@ -10,31 +10,8 @@ import typer
 
 from scenepal.cli._app import EXIT_CODES_HELP, app, err, errors, folder_of
 from scenepal.export import load_analysis
-from scenepal.outputs import check_output_folder, figure_png, report_page, write_file, write_outputs
+from scenepal.outputs import figure_png, report_page, write_file
 from scenepal.render.plots import plot
-
-
-@app.command(epilog=EXIT_CODES_HELP)
-def render(
-    analysis_file: Annotated[
-        Path, typer.Argument(help="An analysis.json, or the folder holding it.")
-    ],
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Output folder (default: the analysis's folder)."),
-    ] = None,
-    no_report: Annotated[
-        bool, typer.Option("--no-report", help="Do not write report.html.")
-    ] = False,
-    debug: Annotated[bool, typer.Option(help="Show tracebacks of unexpected errors.")] = False,
-) -> None:
-    """Redraw the pictures, plots, report and scenes.csv from an analysis.json, without
-    decoding."""
-    with errors(debug):
-        analysis = load_analysis(analysis_file)
-        folder = output or (analysis_file if analysis_file.is_dir() else analysis_file.parent)
-        written = write_outputs(analysis, check_output_folder(folder), report=not no_report)
-        err.print(f"wrote {folder}/: {', '.join(p.name for p in written)}", markup=False)
 
 
 @app.command("plot", epilog=EXIT_CODES_HELP)

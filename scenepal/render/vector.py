@@ -12,6 +12,7 @@ ring also starts a unit before 12 o'clock, under the last one.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -140,6 +141,24 @@ def ring_drawing(bands: Bands, size: tuple[int, int], *, inner: float) -> Drawin
                 )
             )
     return Drawing(width, height, wedges=tuple(wedges))
+
+
+Point = tuple[float, float]
+
+
+def bezier_arc(wedge: Wedge, radius: float, *, reverse: bool) -> list[tuple[Point, Point, Point]]:
+    """Cubic Bézier segments (control 1, control 2, end) along the wedge's arc at ``radius``,
+    at most a quarter turn each, from its start (or its end with ``reverse``)."""
+    points = wedge.arc(radius, reverse=reverse)
+    segments = []
+    for (x0, y0, t0), (x1, y1, t1) in itertools.pairwise(points):
+        k = 4 / 3 * math.tan(math.pi * (t1 - t0) / 2) * radius
+        a0, a1 = 2 * math.pi * t0, 2 * math.pi * t1
+        # The tangent of a clockwise turn (y down) at angle a is (cos a, sin a).
+        c1 = (x0 + k * math.cos(a0), y0 + k * math.sin(a0))
+        c2 = (x1 - k * math.cos(a1), y1 - k * math.sin(a1))
+        segments.append((c1, c2, (x1, y1)))
+    return segments
 
 
 def number(value: float) -> str:

@@ -4,11 +4,9 @@ library (PDF 1.4, one compressed content stream)."""
 
 from __future__ import annotations
 
-import itertools
-import math
 import zlib
 
-from scenepal.render.vector import Drawing, Wedge, number
+from scenepal.render.vector import Drawing, Wedge, bezier_arc, number
 
 POINTS_PER_INCH = 72.0
 
@@ -19,17 +17,10 @@ def _fill(rgb: tuple[int, int, int]) -> str:
 
 def _arc(wedge: Wedge, radius: float, *, reverse: bool) -> list[str]:
     """Bézier segments along the wedge's arc at ``radius`` (the current point is its start)."""
-    points = wedge.arc(radius, reverse=reverse)
-    ops = []
-    for (x0, y0, t0), (x1, y1, t1) in itertools.pairwise(points):
-        theta = 2 * math.pi * (t1 - t0)
-        k = 4 / 3 * math.tan(theta / 4) * radius
-        a0, a1 = 2 * math.pi * t0, 2 * math.pi * t1
-        # The tangent of a clockwise turn (y down) at angle a is (cos a, sin a).
-        c1 = (x0 + k * math.cos(a0), y0 + k * math.sin(a0))
-        c2 = (x1 - k * math.cos(a1), y1 - k * math.sin(a1))
-        ops.append(" ".join(number(v) for v in (*c1, *c2, x1, y1)) + " c")
-    return ops
+    return [
+        " ".join(number(v) for v in (*c1, *c2, *end)) + " c"
+        for c1, c2, end in bezier_arc(wedge, radius, reverse=reverse)
+    ]
 
 
 def wedge_ops(wedge: Wedge) -> list[str]:
