@@ -152,6 +152,16 @@ def oklab_to_linear(oklab: ArrayLike) -> FloatArray:
     return (lms**3) @ np.linalg.inv(_OKLAB_M1).T
 
 
+def hex_code(rgb: tuple[int, int, int]) -> str:
+    """An sRGB colour with components 0-255 as ``#rrggbb``.
+
+    >>> hex_code((200, 30, 8))
+    '#c81e08'
+    """
+    r, g, b = rgb
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
 def to_uint8(srgb: ArrayLike) -> NDArray[np.uint8]:
     """sRGB in [0, 1] -> uint8 0-255, rounded and clipped.
 

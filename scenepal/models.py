@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
+from scenepal.color import hex_code
+
 # The statistics' dataclasses (scenepal.stats_models), importable from here too.
 from scenepal.stats_models import ChromaStats, ColorStats, HueStats, LightnessStats, Tint
 
@@ -225,8 +227,7 @@ class Swatch:
     @property
     def hex(self) -> str:
         """The colour as ``#rrggbb``."""
-        r, g, b = self.rgb
-        return f"#{r:02x}{g:02x}{b:02x}"
+        return hex_code(self.rgb)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -22,6 +22,7 @@ from scenepal.errors import (
     ScenepalError,
     VideoOpenError,
 )
+from scenepal.outputs import write_file
 
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1
@@ -107,6 +108,27 @@ def main(
     ] = False,
 ) -> None:
     """Read a film and tell its colour story: scenes, palettes, a movie barcode."""
+
+
+AnalysisFileArg = Annotated[
+    Path, typer.Argument(help="An analysis.json, or the folder holding it.")
+]
+"""The analysis argument of every command that reads one."""
+DebugOption = Annotated[bool, typer.Option(help="Show tracebacks of unexpected errors.")]
+"""``--debug``, on every command."""
+NoReportOption = Annotated[bool, typer.Option("--no-report", help="Do not write report.html.")]
+"""``--no-report``, on the commands that write the outputs."""
+
+
+def output_option(help_text: str) -> Any:
+    """``--output``/``-o`` with its help (the type is the command's own)."""
+    return typer.Option("--output", "-o", help=help_text)
+
+
+def write_and_say(target: Path, data: bytes) -> None:
+    """Write one output file (atomically) and say so on stderr."""
+    write_file(target, data)
+    err.print(f"wrote {target}", markup=False)
 
 
 def folder_of(analysis_file: Path) -> Path:

@@ -23,7 +23,16 @@ from rich.text import Text
 
 from scenepal import checkpoint, pipeline
 from scenepal._entry import sigterm_as_interrupt
-from scenepal.cli._app import EXIT_CODES_HELP, EXIT_PARTIAL, app, err, errors
+from scenepal.cli._app import (
+    EXIT_CODES_HELP,
+    EXIT_PARTIAL,
+    DebugOption,
+    NoReportOption,
+    app,
+    err,
+    errors,
+    output_option,
+)
 from scenepal.cli.render import (
     BarcodeOption,
     DpiOption,
@@ -138,9 +147,7 @@ def analyze(
     video: Annotated[str, typer.Argument(help="The film to analyse.", show_default=False)],
     output: Annotated[
         Path | None,
-        typer.Option(
-            "--output", "-o", help="Output folder (default: <film>.scenepal/ next to the film)."
-        ),
+        output_option("Output folder (default: <film>.scenepal/ next to the film)."),
     ] = None,
     colors: Annotated[
         int, typer.Option("--colors", "-k", min=1, max=32, help="Colours per palette.")
@@ -181,9 +188,7 @@ def analyze(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")
     ] = False,
-    no_report: Annotated[
-        bool, typer.Option("--no-report", help="Do not write report.html.")
-    ] = False,
+    no_report: NoReportOption = False,
     barcode: BarcodeOption = None,
     size: SizeOption = None,
     print_size: PrintOption = None,
@@ -194,7 +199,7 @@ def analyze(
     year: YearOption = None,
     smooth: SmoothOption = None,
     inner: InnerOption = None,
-    debug: Annotated[bool, typer.Option(help="Show tracebacks of unexpected errors.")] = False,
+    debug: DebugOption = False,
 ) -> None:
     """Find the scenes of VIDEO and their palettes; write the outputs.
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from scenepal.cli._app import EXIT_CODES_HELP, app, err, errors
+from scenepal.cli._app import EXIT_CODES_HELP, DebugOption, app, err, errors, output_option
 from scenepal.compare import compare, comparison_csv, comparison_to_dict, describe
 from scenepal.export import load_analysis
 from scenepal.outputs import check_output_folder, figure_png, write_file
@@ -20,14 +20,14 @@ from scenepal.render.comparison import comparison_figure
 def compare_command(
     a_file: Annotated[Path, typer.Argument(help="Analysis A (the reference).")],
     b_file: Annotated[Path, typer.Argument(help="Analysis B, compared with A.")],
-    output: Annotated[
-        Path, typer.Option("--output", "-o", help="Folder for compare.json, .csv and .png.")
-    ] = Path("compare"),
+    output: Annotated[Path, output_option("Folder for compare.json, .csv and .png.")] = Path(
+        "compare"
+    ),
     offset: Annotated[
         float | None,
         typer.Option(help="B time minus A time in seconds, when known (default: found)."),
     ] = None,
-    debug: Annotated[bool, typer.Option(help="Show tracebacks of unexpected errors.")] = False,
+    debug: DebugOption = False,
 ) -> None:
     """Align two analyses of one film (two grades, two transfers) and write how B differs
     from A: compare.json, compare.csv and compare.png."""

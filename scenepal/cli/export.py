@@ -9,16 +9,23 @@ from typing import Annotated
 import typer
 
 from scenepal import palettes
-from scenepal.cli._app import EXIT_CODES_HELP, EXIT_USAGE, app, err, errors, fail, folder_of
+from scenepal.cli._app import (
+    EXIT_CODES_HELP,
+    EXIT_USAGE,
+    AnalysisFileArg,
+    DebugOption,
+    app,
+    errors,
+    fail,
+    folder_of,
+    write_and_say,
+)
 from scenepal.export import load_analysis
-from scenepal.outputs import write_file
 
 
 @app.command("export", epilog=EXIT_CODES_HELP)
 def export_palette(
-    analysis_file: Annotated[
-        Path, typer.Argument(help="An analysis.json, or the folder holding it.")
-    ],
+    analysis_file: AnalysisFileArg,
     fmt: Annotated[
         str,
         typer.Option(
@@ -44,7 +51,7 @@ def export_palette(
             "palette[-scene-N|-all-scenes].EXT beside the analysis.",
         ),
     ] = None,
-    debug: Annotated[bool, typer.Option(help="Show tracebacks of unexpected errors.")] = False,
+    debug: DebugOption = False,
 ) -> None:
     """Write the film's palette (or a scene's, or every scene's) as a palette file."""
     with errors(debug):
@@ -64,5 +71,4 @@ def export_palette(
             else folder
             / palettes.default_file_name(writer.name, scene=scene, all_scenes=all_scenes)
         )
-        write_file(target, data)
-        err.print(f"wrote {target}", markup=False)
+        write_and_say(target, data)

@@ -9,7 +9,19 @@ from typing import Annotated
 
 import typer
 
-from scenepal.cli._app import EXIT_CODES_HELP, EXIT_USAGE, app, err, errors, fail, folder_of
+from scenepal.cli._app import (
+    EXIT_CODES_HELP,
+    EXIT_USAGE,
+    AnalysisFileArg,
+    DebugOption,
+    NoReportOption,
+    app,
+    err,
+    errors,
+    fail,
+    folder_of,
+    output_option,
+)
 from scenepal.export import load_analysis
 from scenepal.outputs import check_output_folder, write_outputs
 from scenepal.render.barcodes import MODES
@@ -128,12 +140,9 @@ def request_of(
 
 @app.command(epilog=EXIT_CODES_HELP)
 def render(
-    analysis_file: Annotated[
-        Path, typer.Argument(help="An analysis.json, or the folder holding it.")
-    ],
+    analysis_file: AnalysisFileArg,
     output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Output folder (default: the analysis's folder)."),
+        Path | None, output_option("Output folder (default: the analysis's folder).")
     ] = None,
     barcode: BarcodeOption = None,
     size: SizeOption = None,
@@ -145,10 +154,8 @@ def render(
     year: YearOption = None,
     smooth: SmoothOption = None,
     inner: InnerOption = None,
-    no_report: Annotated[
-        bool, typer.Option("--no-report", help="Do not write report.html.")
-    ] = False,
-    debug: Annotated[bool, typer.Option(help="Show tracebacks of unexpected errors.")] = False,
+    no_report: NoReportOption = False,
+    debug: DebugOption = False,
 ) -> None:
     """Draw pictures from an analysis.json, without the film.
 

@@ -1,7 +1,8 @@
 """Palette files for design tools: GIMP, Adobe (ASE, ACO), CSS, design tokens, CSV, Procreate.
 
-Every format is one module with a writer class (the :class:`PaletteFormat` protocol), listed
-in :data:`FORMATS`; a new format is a new module and one line there.
+Every format is one module with a ``write`` function, listed with its name, extension and
+description in :data:`FORMATS` (a :class:`PaletteFormat` each); a new format is a new module and
+one entry there.
 
 >>> sorted(FORMATS)
 ['aco', 'ase', 'css', 'csv', 'gpl', 'swatches', 'tokens']
@@ -14,8 +15,7 @@ import os
 from scenepal.errors import ConfigError
 from scenepal.export import load_analysis
 from scenepal.models import Analysis
-from scenepal.palettes.aco import Aco
-from scenepal.palettes.ase import Ase
+from scenepal.palettes import aco, ase, css, gpl, procreate, table, tokens
 from scenepal.palettes.base import (
     NamedColor,
     PaletteFormat,
@@ -25,16 +25,45 @@ from scenepal.palettes.base import (
     palette_set,
     scene_label,
 )
-from scenepal.palettes.css import Css
-from scenepal.palettes.gpl import Gpl
-from scenepal.palettes.procreate import Procreate
-from scenepal.palettes.table import Table
-from scenepal.palettes.tokens import Tokens
 
+_SWATCH_CAP = procreate.MAX_SWATCHES
 FORMATS: dict[str, PaletteFormat] = {
-    f.name: f for f in (Gpl(), Ase(), Aco(), Css(), Tokens(), Table(), Procreate())
+    f.name: f
+    for f in (
+        PaletteFormat("gpl", "gpl", True, "GIMP palette (GIMP, Inkscape, Krita)", gpl.write),
+        PaletteFormat(
+            "ase",
+            "ase",
+            False,
+            "Adobe Swatch Exchange (Illustrator, Photoshop, InDesign, Affinity)",
+            ase.write,
+        ),
+        PaletteFormat(
+            "aco", "aco", False, "Photoshop swatches (version 1 and 2, with names)", aco.write
+        ),
+        PaletteFormat(
+            "css", "css", True, "CSS custom properties (--scenepal-1: #rrggbb;)", css.write
+        ),
+        PaletteFormat(
+            "tokens",
+            "tokens.json",
+            True,
+            "W3C Design Tokens JSON (DTCG 2025.10 colour tokens)",
+            tokens.write,
+        ),
+        PaletteFormat(
+            "csv", "csv", True, "CSV table: group, name, index, hex, r, g, b, weight", table.write
+        ),
+        PaletteFormat(
+            "swatches",
+            "swatches",
+            False,
+            f"Procreate swatches (at most {_SWATCH_CAP} colours)",
+            procreate.write,
+        ),
+    )
 }
-"""Every palette file format by name."""
+"""Every palette file format by name: name, extension, text or binary, description, writer."""
 
 
 def get_format(name: str) -> PaletteFormat:

@@ -16,22 +16,14 @@ from scenepal.palettes.base import PaletteSet, clean_name
 RGB_SPACE = 0
 
 
-class Aco:
-    """The Photoshop swatches writer."""
-
-    name = "aco"
-    extension = "aco"
-    text = False
-    description = "Photoshop swatches (version 1 and 2, with names)"
-
-    def write(self, palettes: PaletteSet) -> bytes:
-        """The palette file's bytes."""
-        colors = palettes.colors
-        v1 = [struct.pack(">H", 1), struct.pack(">H", len(colors))]
-        v2 = [struct.pack(">H", 2), struct.pack(">H", len(colors))]
-        for c in colors:
-            record = struct.pack(">5H", RGB_SPACE, *(v * 257 for v in c.rgb), 0)
-            name = clean_name(c.name).encode("utf-16-be") + b"\x00\x00"
-            v1.append(record)
-            v2.append(record + struct.pack(">I", len(name) // 2) + name)
-        return b"".join(v1 + v2)
+def write(palettes: PaletteSet) -> bytes:
+    """The palette file's bytes."""
+    colors = palettes.colors
+    v1 = [struct.pack(">H", 1), struct.pack(">H", len(colors))]
+    v2 = [struct.pack(">H", 2), struct.pack(">H", len(colors))]
+    for c in colors:
+        record = struct.pack(">5H", RGB_SPACE, *(v * 257 for v in c.rgb), 0)
+        name = clean_name(c.name).encode("utf-16-be") + b"\x00\x00"
+        v1.append(record)
+        v2.append(record + struct.pack(">I", len(name) // 2) + name)
+    return b"".join(v1 + v2)

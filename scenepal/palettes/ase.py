@@ -28,23 +28,15 @@ def _block(kind: int, body: bytes) -> bytes:
     return struct.pack(">HI", kind, len(body)) + body
 
 
-class Ase:
-    """The Adobe Swatch Exchange writer."""
-
-    name = "ase"
-    extension = "ase"
-    text = False
-    description = "Adobe Swatch Exchange (Illustrator, Photoshop, InDesign, Affinity)"
-
-    def write(self, palettes: PaletteSet) -> bytes:
-        """The palette file's bytes."""
-        blocks: list[bytes] = []
-        for group in palettes.groups:
-            blocks.append(_block(GROUP_START, _name(group.name)))
-            for c in group.colors:
-                values = struct.pack(">3f", *(v / 255.0 for v in c.rgb))
-                blocks.append(
-                    _block(COLOR, _name(c.name) + b"RGB " + values + struct.pack(">H", NORMAL))
-                )
-            blocks.append(_block(GROUP_END, b""))
-        return b"ASEF" + struct.pack(">HHI", 1, 0, len(blocks)) + b"".join(blocks)
+def write(palettes: PaletteSet) -> bytes:
+    """The palette file's bytes."""
+    blocks: list[bytes] = []
+    for group in palettes.groups:
+        blocks.append(_block(GROUP_START, _name(group.name)))
+        for c in group.colors:
+            values = struct.pack(">3f", *(v / 255.0 for v in c.rgb))
+            blocks.append(
+                _block(COLOR, _name(c.name) + b"RGB " + values + struct.pack(">H", NORMAL))
+            )
+        blocks.append(_block(GROUP_END, b""))
+    return b"ASEF" + struct.pack(">HHI", 1, 0, len(blocks)) + b"".join(blocks)

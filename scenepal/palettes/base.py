@@ -8,10 +8,11 @@ into bytes; none of them reads the analysis itself.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
+from scenepal.color import hex_code
 from scenepal.errors import ConfigError
 from scenepal.export import display_path, timecode
 from scenepal.models import Analysis, Palette
@@ -34,8 +35,7 @@ class NamedColor:
     @property
     def hex(self) -> str:
         """The colour as ``#rrggbb``."""
-        r, g, b = self.rgb
-        return f"#{r:02x}{g:02x}{b:02x}"
+        return hex_code(self.rgb)
 
 
 @dataclass(frozen=True)
@@ -73,27 +73,24 @@ class PaletteSet:
         return tuple(c for g in self.groups for c in g.colors)
 
 
-class PaletteFormat(Protocol):
-    """A palette file format: a name for the command line and a writer."""
+@dataclass(frozen=True)
+class PaletteFormat:
+    """A palette file format: a name for the command line and its writer.
 
-    @property
-    def name(self) -> str:
-        """Registry name, e.g. ``ase``."""
+    Attributes:
+        name: registry name, e.g. ``ase``.
+        extension: file name extension without the dot.
+        text: True for text formats (they may be written to standard output).
+        description: one line for ``--help``.
+        write: the file's bytes for a palette set (raises ConfigError when the format cannot
+            hold it).
+    """
 
-    @property
-    def extension(self) -> str:
-        """File name extension without the dot."""
-
-    @property
-    def text(self) -> bool:
-        """True for text formats (they may be written to standard output)."""
-
-    @property
-    def description(self) -> str:
-        """One line for ``--help``."""
-
-    def write(self, palettes: PaletteSet) -> bytes:
-        """The file's bytes."""
+    name: str
+    extension: str
+    text: bool
+    description: str
+    write: Callable[[PaletteSet], bytes]
 
 
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")

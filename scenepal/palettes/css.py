@@ -14,25 +14,17 @@ def _comment(text: str) -> str:
     return "/* " + clean_name(text).replace("*/", "* /") + " */"
 
 
-class Css:
-    """The CSS custom properties writer."""
-
-    name = "css"
-    extension = "css"
-    text = True
-    description = "CSS custom properties (--scenepal-1: #rrggbb;)"
-
-    def write(self, palettes: PaletteSet) -> bytes:
-        """The file's bytes (UTF-8)."""
-        lines = [
-            '@charset "UTF-8";',
-            _comment(f"scenepal palette: {palettes.title} · {palettes.subject}"),
-            ":root {",
-        ]
-        several = len(palettes.groups) > 1
-        for group in palettes.groups:
-            lines.append("  " + _comment(group.name))
-            prefix = f"--scenepal-{group.key}-" if several else "--scenepal-"
-            lines.extend(f"  {prefix}{i}: {c.hex};" for i, c in enumerate(group.colors, start=1))
-        lines.append("}")
-        return ("\n".join(lines) + "\n").encode("utf-8")
+def write(palettes: PaletteSet) -> bytes:
+    """The file's bytes (UTF-8)."""
+    lines = [
+        '@charset "UTF-8";',
+        _comment(f"scenepal palette: {palettes.title} · {palettes.subject}"),
+        ":root {",
+    ]
+    several = len(palettes.groups) > 1
+    for group in palettes.groups:
+        lines.append("  " + _comment(group.name))
+        prefix = f"--scenepal-{group.key}-" if several else "--scenepal-"
+        lines.extend(f"  {prefix}{i}: {c.hex};" for i, c in enumerate(group.colors, start=1))
+    lines.append("}")
+    return ("\n".join(lines) + "\n").encode("utf-8")

@@ -22,38 +22,28 @@ MAX_SWATCHES = 30
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # fixed zip timestamps: the same palette gives the same bytes
 
 
-class Procreate:
-    """The Procreate swatches writer."""
+def write(palettes: PaletteSet) -> bytes:
+    """The zip file's bytes.
 
-    name = "swatches"
-    extension = "swatches"
-    text = False
-    description = f"Procreate swatches (at most {MAX_SWATCHES} colours)"
-
-    def write(self, palettes: PaletteSet) -> bytes:
-        """The zip file's bytes.
-
-        Raises:
-            ConfigError: more colours than a Procreate palette holds.
-        """
-        colors = palettes.colors
-        if len(colors) > MAX_SWATCHES:
-            raise ConfigError(
-                f"a Procreate palette holds {MAX_SWATCHES} colours, {palettes.subject} has "
-                f"{len(colors)}: export fewer scenes (--scene N)"
-            )
-        swatches = []
-        for c in colors:
-            h, s, v = colorsys.rgb_to_hsv(*(x / 255 for x in c.rgb))
-            swatches.append(
-                {"hue": h, "saturation": s, "brightness": v, "alpha": 1, "colorSpace": 0}
-            )
-        doc = [{"name": clean_name(f"{palettes.title} · {palettes.subject}"), "swatches": swatches}]
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-            z.writestr(
-                zipfile.ZipInfo("Swatches.json", _EPOCH),
-                json.dumps(doc, indent=1),
-                compress_type=zipfile.ZIP_DEFLATED,
-            )
-        return buf.getvalue()
+    Raises:
+        ConfigError: more colours than a Procreate palette holds.
+    """
+    colors = palettes.colors
+    if len(colors) > MAX_SWATCHES:
+        raise ConfigError(
+            f"a Procreate palette holds {MAX_SWATCHES} colours, {palettes.subject} has "
+            f"{len(colors)}: export fewer scenes (--scene N)"
+        )
+    swatches = []
+    for c in colors:
+        h, s, v = colorsys.rgb_to_hsv(*(x / 255 for x in c.rgb))
+        swatches.append({"hue": h, "saturation": s, "brightness": v, "alpha": 1, "colorSpace": 0})
+    doc = [{"name": clean_name(f"{palettes.title} · {palettes.subject}"), "swatches": swatches}]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(
+            zipfile.ZipInfo("Swatches.json", _EPOCH),
+            json.dumps(doc, indent=1),
+            compress_type=zipfile.ZIP_DEFLATED,
+        )
+    return buf.getvalue()

@@ -10,29 +10,21 @@ from scenepal.palettes.base import PaletteSet, clean_name
 HEADER = ("group", "name", "index", "hex", "r", "g", "b", "weight")
 
 
-class Table:
-    """The CSV writer."""
-
-    name = "csv"
-    extension = "csv"
-    text = True
-    description = "CSV table: group, name, index, hex, r, g, b, weight"
-
-    def write(self, palettes: PaletteSet) -> bytes:
-        """The file's bytes (UTF-8)."""
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(HEADER)
-        for group in palettes.groups:
-            for i, c in enumerate(group.colors, start=1):
-                writer.writerow(
-                    [
-                        clean_name(group.name),
-                        clean_name(c.name),
-                        i,
-                        c.hex,
-                        *c.rgb,
-                        f"{c.weight:.4f}",
-                    ]
-                )
-        return out.getvalue().encode("utf-8")
+def write(palettes: PaletteSet) -> bytes:
+    """The file's bytes (UTF-8)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADER)
+    for group in palettes.groups:
+        for i, c in enumerate(group.colors, start=1):
+            writer.writerow(
+                [
+                    clean_name(group.name),
+                    clean_name(c.name),
+                    i,
+                    c.hex,
+                    *c.rgb,
+                    f"{c.weight:.4f}",
+                ]
+            )
+    return out.getvalue().encode("utf-8")

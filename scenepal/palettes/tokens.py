@@ -17,30 +17,22 @@ from scenepal.palettes.base import PaletteSet, clean_name
 EXTENSION_KEY = "org.scenepal"
 
 
-class Tokens:
-    """The design-tokens writer."""
-
-    name = "tokens"
-    extension = "tokens.json"
-    text = True
-    description = "W3C Design Tokens JSON (DTCG 2025.10 colour tokens)"
-
-    def write(self, palettes: PaletteSet) -> bytes:
-        """The file's bytes (UTF-8 JSON)."""
-        doc: dict[str, Any] = {
-            "$description": clean_name(f"scenepal palette: {palettes.title} · {palettes.subject}")
-        }
-        for group in palettes.groups:
-            tokens: dict[str, Any] = {"$type": "color", "$description": clean_name(group.name)}
-            for i, c in enumerate(group.colors, start=1):
-                tokens[str(i)] = {
-                    "$value": {
-                        "colorSpace": "srgb",
-                        "components": [v / 255 for v in c.rgb],
-                        "hex": c.hex,
-                    },
-                    "$description": clean_name(c.name),
-                    "$extensions": {EXTENSION_KEY: {"weight": c.weight}},
-                }
-            doc[group.key] = tokens
-        return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+def write(palettes: PaletteSet) -> bytes:
+    """The file's bytes (UTF-8 JSON)."""
+    doc: dict[str, Any] = {
+        "$description": clean_name(f"scenepal palette: {palettes.title} · {palettes.subject}")
+    }
+    for group in palettes.groups:
+        tokens: dict[str, Any] = {"$type": "color", "$description": clean_name(group.name)}
+        for i, c in enumerate(group.colors, start=1):
+            tokens[str(i)] = {
+                "$value": {
+                    "colorSpace": "srgb",
+                    "components": [v / 255 for v in c.rgb],
+                    "hex": c.hex,
+                },
+                "$description": clean_name(c.name),
+                "$extensions": {EXTENSION_KEY: {"weight": c.weight}},
+            }
+        doc[group.key] = tokens
+    return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
