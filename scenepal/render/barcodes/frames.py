@@ -42,7 +42,7 @@ def frame_columns(
 
     >>> from scenepal.frametimeline import FrameTimeline
     >>> t = FrameTimeline(np.arange(4) / 24, np.array([[0] * 3, [65535] * 3] * 2, np.uint16))
-    >>> frame_columns(t, 0.0, 4 / 24, 2)[:, 0].tolist()
+    >>> frame_columns(t, 0.0, 4 / 24, 2)[:, 0].round(6).tolist()
     [0.5, 0.5]
     """
     times = timeline.times
