@@ -106,7 +106,9 @@ __all__ = [
     "nearest_codes",
     "read_color_tags",
     "rgb_to_codes",
+    "signal_to_ycbcr",
     "write_film",
+    "ycbcr_to_signal",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -468,11 +470,17 @@ def rgb_to_codes(
     [76.2, 85.0, 255.5]
     """
     kr, kb = _check_matrix(matrix)
-    kg = 1.0 - kr - kb
     dtype = np.float32 if np.asarray(rgb).dtype == np.float32 else np.float64
     e: NDArray[np.floating] = np.asarray(rgb, dtype=dtype)
-    e = e / 255.0
-    y = kr * e[..., 0] + kg * e[..., 1] + kb * e[..., 2]
+    return signal_to_ycbcr(e / 255.0, kr, kb, full_range=full_range, bits=bits)
+
+
+def signal_to_ycbcr(
+    e: NDArray[np.floating], kr: float, kb: float, *, full_range: bool, bits: int
+) -> FloatArray:
+    """R'G'B' signal (..., 3) in [0, 1] -> Y', Cb, Cr codes (unrounded) for the matrix with
+    luma weights ``kr`` and ``kb`` (ITU-T H.273)."""
+    y = kr * e[..., 0] + (1.0 - kr - kb) * e[..., 1] + kb * e[..., 2]
     cb = (e[..., 2] - y) / (2.0 * (1.0 - kb))
     cr = (e[..., 0] - y) / (2.0 * (1.0 - kr))
     if full_range:
@@ -510,7 +518,19 @@ def codes_to_rgb(
     [10.0, 200.0, 30.0]
     """
     kr, kb = _check_matrix(matrix)
-    kg = 1.0 - kr - kb
+    return ycbcr_to_signal(codes, kr, kb, full_range=full_range, bits=bits) * 255.0
+
+
+def ycbcr_to_signal(
+    codes: NDArray[np.floating] | NDArray[np.integer],
+    kr: float,
+    kb: float,
+    *,
+    full_range: bool,
+    bits: int,
+) -> FloatArray:
+    """Y', Cb, Cr codes (..., 3) -> R'G'B' signal (1.0 = peak), unclipped; the inverse of
+    `signal_to_ycbcr`."""
     c = np.asarray(codes, dtype=np.float64)
     if full_range:
         peak = 2.0**bits - 1.0
@@ -523,8 +543,8 @@ def codes_to_rgb(
         cr = (c[..., 2] / scale - 128.0) / 224.0
     r = y + 2.0 * (1.0 - kr) * cr
     b = y + 2.0 * (1.0 - kb) * cb
-    g = (y - kr * r - kb * b) / kg
-    return np.stack([r, g, b], axis=-1) * 255.0
+    g = (y - kr * r - kb * b) / (1.0 - kr - kb)
+    return np.stack([r, g, b], axis=-1)
 
 
 _NEIGHBOURS: Final = np.array(

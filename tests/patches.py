@@ -54,7 +54,7 @@ from typing import Any, Final
 
 import av
 import numpy as np
-from films import ColorTags
+from films import ColorTags, signal_to_ycbcr, ycbcr_to_signal
 from numpy.typing import NDArray
 
 __all__ = [
@@ -459,17 +459,7 @@ def signal_to_codes(
     """
     kr, kb = KR_KB[matrix]
     e = np.asarray(signal, dtype=np.float64)
-    y = kr * e[..., 0] + (1.0 - kr - kb) * e[..., 1] + kb * e[..., 2]
-    cb = (e[..., 2] - y) / (2.0 * (1.0 - kb))
-    cr = (e[..., 0] - y) / (2.0 * (1.0 - kr))
-    if full_range:
-        peak, mid = 2.0**bits - 1.0, 2.0 ** (bits - 1)
-        return np.stack([peak * y, peak * cb + mid, peak * cr + mid], axis=-1)
-    scale = 2.0 ** (bits - 8)
-    return np.stack(
-        [(16.0 + 219.0 * y) * scale, (128.0 + 224.0 * cb) * scale, (128.0 + 224.0 * cr) * scale],
-        axis=-1,
-    )
+    return signal_to_ycbcr(e, kr, kb, full_range=full_range, bits=bits)
 
 
 def codes_to_signal(
@@ -481,19 +471,7 @@ def codes_to_signal(
     [0.0, 0.0, 0.0]
     """
     kr, kb = KR_KB[matrix]
-    c = np.asarray(codes, dtype=np.float64)
-    if full_range:
-        peak, mid = 2.0**bits - 1.0, 2.0 ** (bits - 1)
-        y, cb, cr = c[..., 0] / peak, (c[..., 1] - mid) / peak, (c[..., 2] - mid) / peak
-    else:
-        scale = 2.0 ** (bits - 8)
-        y = (c[..., 0] / scale - 16.0) / 219.0
-        cb = (c[..., 1] / scale - 128.0) / 224.0
-        cr = (c[..., 2] / scale - 128.0) / 224.0
-    r = y + 2.0 * (1.0 - kr) * cr
-    b = y + 2.0 * (1.0 - kb) * cb
-    g = (y - kr * r - kb * b) / (1.0 - kr - kb)
-    return np.stack([r, g, b], axis=-1)
+    return ycbcr_to_signal(codes, kr, kb, full_range=full_range, bits=bits)
 
 
 _NEIGHBOURS: Final = np.array(
