@@ -174,8 +174,9 @@ def crop_of(box: Rect | None, width: int, height: int) -> Rect | None:
 
 
 def analysis_box(box: Rect | None, shape: tuple[int, int], source: tuple[int, int]) -> Rect:
-    """The picture area ``box`` (source pixels) at analysis size ``shape`` (h, w), shrunk by one
-    analysis pixel at each bar; the whole frame without a box (or if nothing would be left).
+    """The picture area ``box`` (source pixels of a ``source`` (width, height) frame) at
+    analysis size ``shape`` (h, w), shrunk by one analysis pixel at each bar (the scaled edge
+    mixes bar and picture); the whole frame without a box, or when nothing would be left.
 
     >>> analysis_box(Rect(0, 140, 1920, 800), (144, 256), (1920, 1080))
     Rect(x=0, y=20, width=256, height=104)
@@ -192,6 +193,20 @@ def analysis_box(box: Rect | None, shape: tuple[int, int], source: tuple[int, in
     if bottom <= top or right <= left:
         return Rect(0, 0, w, h)
     return Rect.from_edges(left=left, top=top, right=right, bottom=bottom)
+
+
+def inside_box(
+    rgb: NDArray[np.uint8], box: Rect | None, width: int, height: int
+) -> NDArray[np.uint8]:
+    """The part of a scaled frame ``rgb`` (uint8 (h, w, 3)) inside ``box`` (source pixels of a
+    ``width`` x ``height`` frame): :func:`analysis_box` of it.
+
+    >>> frame = np.zeros((10, 20, 3), np.uint8)
+    >>> inside_box(frame, Rect(0, 20, 200, 60), 200, 100).shape
+    (4, 20, 3)
+    """
+    inner = analysis_box(box, (rgb.shape[0], rgb.shape[1]), (width, height))
+    return rgb[inner.y : inner.bottom, inner.x : inner.right]
 
 
 def film_crop(results: tuple[SceneResult, ...] | list[SceneResult]) -> Rect | None:

@@ -27,7 +27,7 @@ from typing import Any
 from scenepal import frametimeline
 from scenepal.export import scene_result_from_dict, scene_result_to_dict
 from scenepal.frametimeline import FrameTimeline
-from scenepal.models import SceneResult
+from scenepal.models import Representative, SceneResult
 from scenepal.stats import histograms_from_text, histograms_to_text
 
 CHECKPOINT_NAME = ".scenepal-checkpoint.json"
@@ -84,10 +84,13 @@ def checkpoint_key(identity: str, settings: dict[str, Any], version: str) -> str
 
 def _result_to_dict(r: SceneResult) -> dict[str, Any]:
     """A scene's result as analysis.json holds it, plus its statistics' pixel histograms, which
-    the film's statistics are built from (analysis.json does not keep a scene's)."""
+    the film's statistics are built from (analysis.json does not keep a scene's), and its
+    thumbnail (the output folder's thumbs/ is written only at the end)."""
     doc = scene_result_to_dict(r)
     if r.stats is not None and r.stats.histograms is not None:
         doc["stats"]["histograms_npz"] = histograms_to_text(r.stats.histograms)
+    if r.representative is not None:
+        doc["representative"]["jpeg_b64"] = base64.b64encode(r.representative.jpeg).decode()
     return doc
 
 
@@ -95,6 +98,11 @@ def _result_from_dict(d: dict[str, Any]) -> SceneResult:
     if "stats" not in d:  # saved before statistics: the film's could not be made from it
         raise KeyError("stats")
     r = scene_result_from_dict(d)
+    if d.get("representative") is not None:
+        rep = d["representative"]
+        jpeg = base64.b64decode(rep["jpeg_b64"], validate=True)
+        chosen = Representative(int(rep["frame"]), float(rep["time_s"]), jpeg)
+        r = dataclasses.replace(r, representative=chosen)
     if r.stats is None or "histograms_npz" not in d["stats"]:
         return r
     histograms = histograms_from_text(d["stats"]["histograms_npz"])

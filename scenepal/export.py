@@ -31,12 +31,14 @@ from scenepal.models import (
     Excluded,
     Palette,
     Rect,
+    Representative,
     Scene,
     SceneResult,
     Swatch,
     VideoInfo,
 )
 from scenepal.stats_json import stats_from_dict, stats_to_dict
+from scenepal.thumbs import THUMB_FILE, thumb_name
 
 
 def analysis_schema() -> dict[str, Any]:
@@ -96,7 +98,29 @@ def scene_result_to_dict(r: SceneResult) -> dict[str, Any]:
         "stats": None if r.stats is None else stats_to_dict(r.stats),
         "crop": _rect_to_dict(r.crop),
         "excluded": excluded_to_dict(r.excluded),
+        "representative": _representative_to_dict(r),
     }
+
+
+def _representative_to_dict(r: SceneResult) -> dict[str, Any] | None:
+    rep = r.representative
+    if rep is None:
+        return None
+    return {"frame": rep.frame, "time_s": rep.time_s, "file": thumb_name(r.scene.index)}
+
+
+def _representative_from_dict(
+    d: dict[str, Any] | None, folder: Path | None
+) -> Representative | None:
+    """The representative frame with its thumbnail read from ``folder``; None when there is
+    none (before 1.4), no folder to read from, or its file is missing or oddly named."""
+    if d is None or folder is None or not THUMB_FILE.fullmatch(str(d["file"])):
+        return None
+    try:
+        jpeg = (folder / d["file"]).read_bytes()
+    except OSError:
+        return None
+    return Representative(int(d["frame"]), float(d["time_s"]), jpeg)
 
 
 EXCLUDED_KEYS = ("black", "fade_in", "fade_out", "dip", "dissolve")
@@ -283,8 +307,9 @@ def palette_from_list(items: list[dict[str, Any]]) -> Palette:
     )
 
 
-def scene_result_from_dict(d: dict[str, Any]) -> SceneResult:
-    """A scene's result from its analysis.json (or checkpoint) form."""
+def scene_result_from_dict(d: dict[str, Any], folder: Path | None = None) -> SceneResult:
+    """A scene's result from its analysis.json (or checkpoint) form; its thumbnail is read
+    from ``folder`` (the analysis.json's), when given."""
     return SceneResult(
         scene=Scene(
             int(d["index"]),
@@ -301,6 +326,7 @@ def scene_result_from_dict(d: dict[str, Any]) -> SceneResult:
         stats=None if d.get("stats") is None else stats_from_dict(d["stats"]),  # since 1.2
         crop=_rect_from_dict(d.get("crop")),  # since 1.3
         excluded=excluded_from_dict(d.get("excluded")),  # since 1.3
+        representative=_representative_from_dict(d.get("representative"), folder),  # 1.4
     )
 
 
@@ -337,14 +363,15 @@ def _video_from_dict(v: dict[str, Any]) -> VideoInfo:
     )
 
 
-def analysis_from_dict(doc: dict[str, Any], *, folder: Path | None = None) -> Analysis:
+def analysis_from_dict(doc: dict[str, Any], folder: Path | None = None) -> Analysis:
     """Rebuild an Analysis from an analysis.json document of major version
-    :data:`SCHEMA_MAJOR` (any minor).
+    :data:`SCHEMA_MAJOR` (any minor); scene thumbnails are read from ``folder`` (where the
+    document lies) when given, and are left out otherwise.
 
     Fields and settings it does not know are ignored. Defaults are filled only for what older
     versions did not write: ``coverage``, ``partial`` and ``gaps`` (missing in early 1.0
-    files), the statistics (since 1.2), the frame timeline (since 1.4: read from ``folder``,
-    the document's folder, when given and the file is there) and settings added since (see
+    files), the statistics (since 1.2), the frame timeline (since 1.5: read from ``folder``
+    when given and the file is there) and settings added since (see
     ``AnalysisConfig.from_recorded``).
 
     Raises:
@@ -364,7 +391,7 @@ def analysis_from_dict(doc: dict[str, Any], *, folder: Path | None = None) -> An
             duration_s=float(v["duration_s"]),
             crop=_rect_from_dict(v["crop"]),
             settings=AnalysisConfig.from_recorded(doc["settings"]),
-            scenes=tuple(scene_result_from_dict(s) for s in doc["scenes"]),
+            scenes=tuple(scene_result_from_dict(s, folder) for s in doc["scenes"]),
             palette=palette_from_list(doc["palette"]),
             scenepal_version=str(doc["scenepal_version"]),
             schema_version=f"{major}.{minor}",
@@ -373,8 +400,10 @@ def analysis_from_dict(doc: dict[str, Any], *, folder: Path | None = None) -> An
             partial=bool(doc.get("partial", False)),
             gaps=tuple((float(a), float(b)) for a, b in doc.get("gaps", ())),
             stats=None if doc.get("stats") is None else stats_from_dict(doc["stats"]),  # 1.2
-            timeline=_read_timeline(doc.get("timeline"), folder),  # since 1.4
+            timeline=_read_timeline(doc.get("timeline"), folder),  # since 1.5
         )
+    except AnalysisFileError:
+        raise
     except (KeyError, TypeError, ValueError, IndexError, AttributeError, ConfigError) as exc:
         raise AnalysisFileError(f"malformed analysis document: {exc!s}") from exc
 
@@ -400,7 +429,7 @@ def load_analysis(path: str | os.PathLike[str]) -> Analysis:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise AnalysisFileError(f"{p} is not valid JSON (line {exc.lineno})") from exc
-    return analysis_from_dict(doc, folder=p.parent)
+    return analysis_from_dict(doc, p.parent)
 
 
 # --- scenepal.export(...): palette files (scenepal.palettes), called through this module ---

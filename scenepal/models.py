@@ -49,6 +49,7 @@ __all__ = [
     "Palette",
     "PixelHistograms",
     "Rect",
+    "Representative",
     "Scene",
     "SceneResult",
     "SplitTone",
@@ -59,7 +60,7 @@ __all__ = [
     "WarmthStats",
 ]
 
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 """Version of the analysis.json document, "major.minor": a change that older readers can read
 (a new field, a new setting) bumps the minor, any other change the major. The changes are
 listed under "Schema changes" in the README."""
@@ -180,6 +181,8 @@ class Frame:
         rows: float32 (H,) mean normalised luma of each full-resolution display row
             (0 = black level, 1 = white), for bar detection.
         cols: float32 (W,) the same for each full-resolution display column.
+        sharp: uint8 (h, w, 3) sRGB at the larger thumbnail-source size
+            (:data:`scenepal.thumbs.SOURCE_WIDTH`), for every few frames only; else None.
     """
 
     index: int
@@ -187,6 +190,7 @@ class Frame:
     rgb: np.ndarray
     rows: np.ndarray
     cols: np.ndarray
+    sharp: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -290,6 +294,23 @@ class Excluded:
 
 
 @dataclass(frozen=True)
+class Representative:
+    """The frame that stands for a scene: of its kept frames looked at, the one whose own
+    colours are closest to the scene's palette (:mod:`scenepal.thumbs`).
+
+    Attributes:
+        frame: its frame number in the film.
+        time_s: its time in seconds.
+        jpeg: its thumbnail (about 320 px wide, bars cropped), JPEG-encoded; kept encoded, at
+            a few kB a scene, so that a film of thousands of scenes holds them all.
+    """
+
+    frame: int
+    time_s: float
+    jpeg: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
 class SceneResult:
     """A scene with its palette.
 
@@ -305,6 +326,8 @@ class SceneResult:
         crop: the scene's picture area inside bars (display pixels of the source), or None
             when it has no bars.
         excluded: the scene's frames left out of its palette, by reason.
+        representative: the frame that stands for the scene, with its thumbnail; None in an
+            analysis made before thumbnails existed or whose thumbnail file is missing.
     """
 
     scene: Scene
@@ -316,6 +339,7 @@ class SceneResult:
     stats: ColorStats | None = None
     crop: Rect | None = None
     excluded: Excluded = Excluded()
+    representative: Representative | None = None
 
 
 @dataclass(frozen=True)
@@ -346,7 +370,7 @@ class Analysis:
             no scene has statistics.
         timeline: every decoded frame's mean colour inside its scene's picture area, with its
             time (:mod:`scenepal.frametimeline`); None for an analysis made before it existed
-            (schema 1.4) or read without its ``timeline.bin``.
+            (schema 1.5) or read without its ``timeline.bin``.
     """
 
     video: VideoInfo

@@ -28,6 +28,7 @@ from scenepal.render.barcode import barcode
 from scenepal.render.plots import PLOTS
 from scenepal.render.sheet import page_names, sheets
 from scenepal.report import report_html
+from scenepal.thumbs import THUMBS_FOLDER, thumb_name
 
 
 def default_output_folder(video: str | os.PathLike[str]) -> Path:
@@ -101,7 +102,17 @@ def render_files(analysis: Analysis, *, report: bool = True) -> dict[str, bytes]
     for name, fig in zip(page_names(len(pages)), pages, strict=True):
         files[name] = _figure_png(fig, version)
     files.update(stats_files(analysis, files, report=report))
+    files.update(thumbnail_files(analysis))
     return files
+
+
+def thumbnail_files(analysis: Analysis) -> dict[str, bytes]:
+    """``thumbs/0001.jpg``, ...: each scene's representative frame, where it has one."""
+    return {
+        thumb_name(r.scene.index): r.representative.jpeg
+        for r in analysis.scenes
+        if r.representative is not None
+    }
 
 
 def write_file(path: str | os.PathLike[str], data: bytes) -> Path:
@@ -156,6 +167,7 @@ def write_outputs(
         raise OutputError(f"cannot write outputs to {target}: {exc.strerror or exc}") from exc
     try:
         for name, data in files.items():
+            (tmp / name).parent.mkdir(exist_ok=True)
             with open(tmp / name, "wb") as fh:
                 fh.write(data)
                 fh.flush()
@@ -165,11 +177,18 @@ def write_outputs(
         else:
             with interrupts_held():  # all the files replaced, or none: not a mix of two runs
                 for name in files:
+                    (target / name).parent.mkdir(exist_ok=True)
                     os.replace(tmp / name, target / name)
-                stale_names = [*target.glob("palettes-*.png"), *(target / n for n in STATS_FILES)]
+                stale_names = [
+                    *target.glob("palettes-*.png"),
+                    *target.glob(f"{THUMBS_FOLDER}/*.jpg"),
+                    *(target / n for n in STATS_FILES),
+                ]
                 for stale in stale_names:
-                    if stale.name not in files and stale.is_file():
+                    if stale.relative_to(target).as_posix() not in files and stale.is_file():
                         stale.unlink()
+                if (tmp / THUMBS_FOLDER).is_dir():
+                    (tmp / THUMBS_FOLDER).rmdir()
                 tmp.rmdir()
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)

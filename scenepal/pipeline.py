@@ -22,7 +22,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Unpack
 
-from scenepal import checkpoint, frametimeline, results
+from scenepal import checkpoint, frametimeline, results, thumbs
 from scenepal._version import __version__
 from scenepal.bars import film_crop
 from scenepal.config import AnalysisConfig, AnalysisOptions
@@ -118,6 +118,8 @@ def analyze(
             hdr=cfg.hdr,
             threads=threads,
             keyframes_only=cfg.preview,
+            sharp_width=thumbs.SOURCE_WIDTH,
+            sharp_every_s=thumbs.SHARP_EVERY_S,
         ) as reader,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="scenepal-palette") as pool,
     ):

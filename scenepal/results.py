@@ -2,7 +2,7 @@
 
     SceneFrames ──► sampled_result: sampling.sample_frames, then scene_result
     SceneSample ──► scene_result ──► SceneResult: palette, mean colour, statistics, the
-                    scene's picture area and the frames it left out
+                    scene's picture area, the frames it left out and its representative frame
     SceneResults ─► film_palette_of, film_stats_of ──► the film's palette and statistics
 
 :func:`scene_result` runs in the palette worker thread while decoding goes on (keep per-frame
@@ -23,6 +23,7 @@ from scenepal.models import ColorStats, Palette, Scene, SceneResult
 from scenepal.palette import extract_palette, film_palette, palette_from_colors
 from scenepal.sampling import SamplingSettings, SceneFrames, SceneSample, sample_frames
 from scenepal.stats import film_stats, scene_stats
+from scenepal.thumbs import representative
 
 
 def sampled_result(
@@ -36,7 +37,20 @@ def sampled_result(
 def scene_result(sample: SceneSample, cfg: AnalysisConfig, shown: Scene) -> SceneResult:
     """The result of a sampled scene, reported under ``shown`` (its frames in the film)."""
     result = _palette_of(sample, cfg)
-    return dataclasses.replace(result, scene=shown, crop=sample.crop, excluded=sample.excluded)
+    chosen = representative(
+        sample.sharp or sample.kept,  # the analysis frames when no larger copy was kept
+        result.palette,
+        crop=sample.crop,
+        scene=sample.scene,
+        shown=shown,
+    )
+    return dataclasses.replace(
+        result,
+        scene=shown,
+        crop=sample.crop,
+        excluded=sample.excluded,
+        representative=chosen,
+    )
 
 
 def _palette_of(sample: SceneSample, cfg: AnalysisConfig) -> SceneResult:

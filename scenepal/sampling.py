@@ -31,8 +31,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from scenepal import fades
-from scenepal.bars import analysis_box, crop_of, picture_area
+from scenepal.bars import crop_of, inside_box, picture_area
 from scenepal.models import Excluded, Frame, Rect, Scene
+from scenepal.thumbs import POOL_SIZE, CandidatePool
 
 LONG_TAKE_GROWTH = 4
 """A long take keeps up to this many times ``frames_per_scene`` frames and pixels."""
@@ -65,6 +66,8 @@ class SceneSample:
         crop: the scene's picture area in source display pixels, or None without bars.
         kept: the frames the pixels come from, in order.
         excluded: frames of the scene left out, by reason.
+        sharp: the candidates for the scene's representative frame (:mod:`scenepal.thumbs`):
+            its pooled frames that were kept (every pooled frame of a black scene).
     """
 
     scene: Scene
@@ -76,6 +79,7 @@ class SceneSample:
     crop: Rect | None = None
     kept: tuple[Frame, ...] = ()
     excluded: Excluded = field(default_factory=Excluded)
+    sharp: tuple[Frame, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,6 +97,8 @@ class SceneFrames:
         seed: the scene's seed.
         before: thumbnails of the previous scene's last frames, oldest first.
         after: thumbnails of the next scene's first frames (:meth:`SceneSampler.lead_out`).
+        sharp: frames with a larger copy (``Frame.sharp``) held for the representative frame,
+            evenly spread over the scene (:class:`scenepal.thumbs.CandidatePool`), in order.
     """
 
     scene: Scene
@@ -105,6 +111,7 @@ class SceneFrames:
     seed: int
     before: tuple[NDArray[np.uint8], ...] = ()
     after: tuple[NDArray[np.uint8], ...] = ()
+    sharp: tuple[Frame, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,6 +173,7 @@ class SceneSampler:
         self._offered = 0
         self._rng = np.random.default_rng(_scene_seed(self._seed, start))
         self._recent: deque[Frame] = deque(maxlen=self.period)
+        self._sharp = CandidatePool[Frame](POOL_SIZE)
 
     def start_at(self, index: int, state: dict[str, Any] | None = None) -> None:
         """Begin the open scene at frame ``index`` (when resuming from a checkpoint), with the
@@ -193,6 +201,8 @@ class SceneSampler:
             self._lead_outs.setdefault(self._start, []).append(thumb)
         self._tail.append((frame.index, thumb))
         self._recent.append(frame)
+        if frame.sharp is not None:
+            self._sharp.offer(frame)
         if offset % self.period:
             return
         self._offered += 1
@@ -221,6 +231,7 @@ class SceneSampler:
             recent=tuple(f for f in self._recent if scene.start_frame <= f.index < end),
             seed=_scene_seed(self._seed, scene.start_frame),
             before=self._lead_ins.get(scene.start_frame, ()),
+            sharp=tuple(f for f in self._sharp.items if f.index < end),
         )
         self._lead_ins[end] = tuple(t for i, t in self._tail if i < end)[-LEAD_IN_FRAMES:]
         while len(self._lead_ins) > _KEPT_LEAD_INS:
@@ -230,6 +241,7 @@ class SceneSampler:
         carried = [f for f in self._recent if f.index >= end]
         late = [(i, t) for i, t in self._tail if i >= end]
         later_candidates = [f for f in self._candidates if f.index >= end]
+        later_sharp = [f for f in self._sharp.items if f.index >= end]
         times, levels = self._times[count:], self._levels[count:]
         self._open(end)
         self._times.extend(times)
@@ -242,6 +254,8 @@ class SceneSampler:
         self._recent.extend(carried)
         self._candidates = later_candidates
         self._offered = len(later_candidates)
+        for f in later_sharp:
+            self._sharp.offer(f)
         return taken
 
     def lead_out(self, end: int) -> tuple[NDArray[np.uint8], ...] | None:
@@ -317,6 +331,7 @@ def sample_frames(taken: SceneFrames, settings: SamplingSettings) -> SceneSample
             seed=taken.seed,
             crop=crop,
             excluded=excluded,
+            sharp=taken.sharp,
         )
     kept = [f for f in candidates if label(f) == fades.KEPT]
     weights = [_screen_time(f.index - first, settings.period, labels, durations) for f in kept]
@@ -346,6 +361,7 @@ def sample_frames(taken: SceneFrames, settings: SamplingSettings) -> SceneSample
         crop=crop,
         kept=tuple(kept),
         excluded=fades.counts(labels),
+        sharp=tuple(f for f in taken.sharp if label(f) == fades.KEPT),
     )
 
 
@@ -364,12 +380,8 @@ def _screen_time(
 
 
 def _inside(rgb: NDArray[np.uint8], box: Rect | None, width: int, height: int) -> NDArray[np.uint8]:
-    """The frame's pixels inside ``box`` (source pixels), shrunk by one analysis pixel per bar
-    (the scaled edge mixes bar and picture)."""
-    if box is None:
-        return rgb.reshape(-1, 3)
-    inner = analysis_box(box, (rgb.shape[0], rgb.shape[1]), (width, height))
-    return rgb[inner.y : inner.bottom, inner.x : inner.right].reshape(-1, 3)
+    """The frame's pixels inside ``box`` (:func:`scenepal.bars.inside_box`), as (N, 3)."""
+    return inside_box(rgb, box, width, height).reshape(-1, 3)
 
 
 def _draw(

@@ -87,12 +87,23 @@ def _orient(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rotate a stored-orientation frame and its profiles clockwise into display orientation."""
     if rotation == 90:
-        return np.ascontiguousarray(np.rot90(rgb, k=-1)), cols, rows[::-1].copy()
+        return _rotate(rgb, rotation), cols, rows[::-1].copy()
     if rotation == 180:
-        return np.ascontiguousarray(rgb[::-1, ::-1]), rows[::-1].copy(), cols[::-1].copy()
+        return _rotate(rgb, rotation), rows[::-1].copy(), cols[::-1].copy()
     if rotation == 270:
-        return np.ascontiguousarray(np.rot90(rgb, k=1)), cols[::-1].copy(), rows
+        return _rotate(rgb, rotation), cols[::-1].copy(), rows
     return rgb, rows, cols
+
+
+def _rotate(rgb: np.ndarray, rotation: int) -> np.ndarray:
+    """A stored-orientation frame turned clockwise by ``rotation`` degrees."""
+    if rotation == 90:
+        return np.ascontiguousarray(np.rot90(rgb, k=-1))
+    if rotation == 180:
+        return np.ascontiguousarray(rgb[::-1, ::-1])
+    if rotation == 270:
+        return np.ascontiguousarray(np.rot90(rgb, k=1))
+    return rgb
 
 
 class _Clock:
@@ -192,6 +203,8 @@ class VideoReader:
         hdr: str,
         threads: int | None,
         keyframes_only: bool = False,
+        sharp_width: int = 0,
+        sharp_every_s: float = 0.0,
     ) -> None:
         self._path = path
         self._container = container
@@ -210,6 +223,10 @@ class VideoReader:
             path, container, stream, hdr_mode=hdr, first=self._first, container_tags=tags
         )
         self._plan = plan_conversion(self.info, width=width)
+        # Frames about sharp_every_s apart (every keyframe of a preview) also come at
+        # sharp_width: thumbnails are made from these.
+        self._sharp_plan = plan_conversion(self.info, width=sharp_width) if sharp_every_s else None
+        self._sharp_every = 1 if keyframes_only else max(1, round(self.info.fps * sharp_every_s))
         self._luma = _LumaScale.of(self.info, stream)
         self._clock = _Clock(
             first_time=float(self._first.time or 0.0),
@@ -264,8 +281,8 @@ class VideoReader:
 
     def _iter_frames(self) -> Iterator[Frame]:
         """Decode, time, scale and convert every frame, in the calling thread."""
-        scaler, gray_scaler = VideoReformatter(), VideoReformatter()
-        clock = self._clock
+        scaler, gray_scaler, sharp_scaler = (VideoReformatter() for _ in range(3))
+        clock, sharp_plan, every = self._clock, self._sharp_plan, self._sharp_every
         for frame in self._decoded():
             t = clock.time_of(frame, self.skipped_packets)
             if t is None:
@@ -273,7 +290,10 @@ class VideoReader:
             rgb = to_rgb(frame, self._plan, scaler)
             rows, cols = _luma_profiles(frame, self._luma, gray_scaler)
             rgb, rows, cols = _orient(rgb, rows, cols, self._plan.rotation)
-            item = Frame(index=clock.index, time_s=t, rgb=rgb, rows=rows, cols=cols)
+            sharp = None
+            if sharp_plan is not None and clock.index % every == 0:
+                sharp = _rotate(to_rgb(frame, sharp_plan, sharp_scaler), sharp_plan.rotation)
+            item = Frame(index=clock.index, time_s=t, rgb=rgb, rows=rows, cols=cols, sharp=sharp)
             clock.advance(frame, t)
             yield item
 
@@ -308,6 +328,8 @@ def open_video(
     hdr: str = "tonemap",
     threads: int | None = None,
     keyframes_only: bool = False,
+    sharp_width: int = 0,
+    sharp_every_s: float = 0.0,
 ) -> Iterator[VideoReader]:
     """Open a film for one decoding pass.
 
@@ -318,6 +340,10 @@ def open_video(
         threads: FFmpeg decoding threads; None for
             :func:`scenepal.threads.default_decoder_threads`.
         keyframes_only: let the decoder skip every frame but keyframes (for previews).
+        sharp_width: the width of the larger copy (``Frame.sharp``) some frames also come in
+            (never scaled up).
+        sharp_every_s: frames numbered a multiple of this many seconds of frames (every
+            keyframe with ``keyframes_only``) come at ``sharp_width`` too; 0 for none.
 
     Raises:
         InputNotFoundError: the path is missing or not a file.
@@ -335,6 +361,8 @@ def open_video(
             hdr=hdr,
             threads=threads,
             keyframes_only=keyframes_only,
+            sharp_width=sharp_width,
+            sharp_every_s=sharp_every_s,
         )
     except BaseException:
         container.close()

@@ -142,3 +142,30 @@ def make_analysis(
 def solid_scenes(count: int, colors: Sequence[RGB], duration: float = 1.0) -> list[SceneSpec]:
     """``count`` one-colour scenes of equal ``duration``, cycling through ``colors``."""
     return [(duration, [(colors[i % len(colors)], 1.0)]) for i in range(count)]
+
+
+def with_representatives(
+    analysis: Analysis, *, width: int = 320, height: int = 134, skip: Sequence[int] = ()
+) -> Analysis:
+    """``analysis`` with a representative frame for each scene (but those in ``skip``): its
+    thumbnail is the scene's palette as vertical stripes as wide as their weights, with a white
+    square at the top left corner (so that a picture drawn mirrored or turned shows it)."""
+    from scenepal.models import Representative
+    from scenepal.thumbs import encode_jpeg
+
+    results = []
+    for r in analysis.scenes:
+        if r.scene.index in skip:
+            results.append(r)
+            continue
+        image = np.zeros((height, width, 3), np.uint8)
+        x = 0
+        for s in r.palette.swatches:
+            step = round(s.weight * width)
+            image[:, x : x + step] = s.rgb
+            x += step
+        image[:, x:] = r.palette.swatches[-1].rgb
+        image[: height // 4, : height // 4] = 255
+        rep = Representative(r.scene.start_frame, r.scene.start_s, encode_jpeg(image))
+        results.append(dataclasses.replace(r, representative=rep))
+    return dataclasses.replace(analysis, scenes=tuple(results))

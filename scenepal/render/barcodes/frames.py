@@ -24,13 +24,13 @@ def timeline_of(analysis: Analysis) -> FrameTimeline:
     """The analysis's frame timeline.
 
     Raises:
-        AnalysisFileError: the analysis has none (made before schema 1.4, or read without
+        AnalysisFileError: the analysis has none (made before schema 1.5, or read without
             its timeline.bin).
     """
     if analysis.timeline is None or len(analysis.timeline) == 0:
         raise AnalysisFileError(
             "this analysis has no frame timeline (timeline.bin, written by analyze since "
-            "scenepal's schema 1.4): analyse the film again, or draw a scenes barcode"
+            "scenepal's schema 1.5): analyse the film again, or draw a scenes barcode"
         )
     return analysis.timeline
 
