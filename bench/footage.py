@@ -29,7 +29,14 @@ from takes import pixel_error, reference_error  # noqa: E402
 import scenepal  # noqa: E402
 
 
-def frames_at(path: Path, width: int) -> list[np.ndarray]:
+def frames_at(path: Path, width: int, decoder: str = "scenepal") -> list[np.ndarray]:
+    """Every frame at the analysis width: from scenepal's reader (the pixels its palettes see),
+    or from PyAV's rgb24 conversion (swscale: about one 8-bit level darker)."""
+    if decoder == "scenepal":
+        from scenepal.video import open_video
+
+        with open_video(path, width=width) as reader:
+            return [frame.rgb for frame in reader.frames()]
     out = []
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
@@ -40,10 +47,10 @@ def frames_at(path: Path, width: int) -> list[np.ndarray]:
     return out
 
 
-def measure(path: Path, seeds: int) -> list[dict[str, Any]]:
+def measure(path: Path, seeds: int, decoder: str) -> list[dict[str, Any]]:
     runs = [scenepal.analyze(path, seed=seed) for seed in range(seeds)]
     first = runs[0]
-    frames = frames_at(path, first.settings.analysis_width)
+    frames = frames_at(path, first.settings.analysis_width, decoder)
     sy = frames[0].shape[0] / first.video.height
     sx = frames[0].shape[1] / first.video.width
     rows = []
@@ -84,12 +91,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("films", type=Path, nargs="+")
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--decoder", choices=("scenepal", "pyav"), default="scenepal")
     args = parser.parse_args(argv)
-    print(f"scenepal from {Path(scenepal.__file__).parent}")
+    print(f"scenepal from {Path(scenepal.__file__).parent}; reference decoded by {args.decoder}")
     print("| film | scene | frames | excluded | crop | ratio (error/ref) |")
     print("|---|---|---|---|---|---|")
     for film in args.films:
-        for r in measure(film, args.seeds):
+        for r in measure(film, args.seeds, args.decoder):
             print(
                 f"| {r['film']} | {r['scene']} | {r['frames']} | {r['excluded']} | {r['crop']} | "
                 f"{r['ratio']:.2f} ({r['error']:.2f}/{r['reference']:.2f}) |"

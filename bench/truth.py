@@ -10,6 +10,10 @@ frame of the take that truly shows its picture (fades, dips, dissolves and black
 the ratio is scenepal's mean pixel-to-swatch CIEDE2000 over those frames' pixels to the
 reference's, scenepal's error being the median over ``--seeds`` clustering seeds (k-means has
 close local minima: one seed's palette can be 15 % worse than another's on the same pixels).
+The reference pixels are decoded by scenepal's own reader (``--decoder scenepal``, the
+default), so that only the sampling and the clustering are judged: PyAV's ``rgb24`` conversion
+(swscale, ``--decoder pyav``) is about one 8-bit level darker than the encoded truth, which alone
+makes a near-black shot's palette look 1.5x to 2x worse than a reference fitted to those pixels.
 ``excluded`` is the frames scenepal left out of the take's scenes (older versions
 do not report it: for them it is estimated from the sampled frames they dropped, times the
 sampling period).
@@ -93,6 +97,16 @@ def films() -> dict[str, tuple[list[Take], list[int]]]:
             [Take("coffee", "warm", 96, dissolve=8), Take("camera", "bleach_bypass", 96)],
             [0, 1],
         ),
+        "mixed_aspect": (  # letterbox, full frame, ...: as films with large-format sequences
+            [
+                Take("coffee", "warm", 72, letterbox=2.39),
+                Take("grass", "neutral", 72),
+                Take("chelsea", "teal_orange", 72, letterbox=2.39),
+                Take("astronaut", "cool", 72),
+                Take("rocket", "matte", 72, letterbox=2.39),
+            ],
+            [0, 1, 2, 3, 4],
+        ),
     }
 
 
@@ -115,15 +129,45 @@ def excluded_frames(analysis: Any, fps: int) -> tuple[int, str]:
     return total, " ".join(f"{k} {v}" for k, v in reasons.items() if v)
 
 
+def decoded_frames(path: Path, decoder: str) -> list[np.ndarray]:
+    """Every frame of a film as uint8 (H, W, 3) sRGB, from scenepal's reader or PyAV's rgb24."""
+    if decoder == "pyav":
+        return read_frames(path)
+    from scenepal.video import open_video
+
+    with open_video(path, width=WIDTH) as reader:
+        return [frame.rgb for frame in reader.frames()]
+
+
+def has_bar_black(result: Any, pixels: np.ndarray) -> bool:
+    """True when the palette holds a swatch darker than the picture (the bars' black): under
+    half the 5th percentile of the picture's L* (or of 20, for dark pictures)."""
+    from scenepal import color
+
+    lab = color.srgb_to_lab(pixels.astype(np.float64) / 255.0)
+    p5 = float(np.percentile(lab[:, 0], 5))
+    darkest = min(s.lab[0] for s in result.palette.swatches)
+    return bool(darkest <= min(p5, 20.0) / 2)
+
+
+def crop_matches(crop: Any, area: tuple[int, int, int, int]) -> bool:
+    """True when a scene's crop is the shot's picture area to within 2 pixels."""
+    if crop is None:
+        return False
+    got = (crop.x, crop.y, crop.width, crop.height)
+    return all(abs(g - t) <= 2 for g, t in zip(got, area, strict=True))
+
+
 def measure(
-    name: str, truth: TakesTruth, measured: list[int], colors: int, seeds: int
+    name: str, truth: TakesTruth, measured: list[int], colors: int, seeds: int, decoder: str
 ) -> dict[str, Any]:
     runs = [scenepal.analyze(truth.path, colors=colors, seed=seed) for seed in range(seeds)]
     analysis = runs[0]
-    frames = read_frames(truth.path)
+    frames = decoded_frames(truth.path, decoder)
     transition = set().union(*(shot.transition for shot in truth.shots))
     excluded, reasons = excluded_frames(analysis, truth.fps)
     ratios = []
+    bar_black, crops = 0, []
     for n in measured:
         shot = truth.shots[n]
         kept = set(shot.kept)
@@ -138,6 +182,14 @@ def measure(
         ours = float(np.median(errors))
         ref = reference_error(pixels, k=colors)
         ratios.append((round(ours, 3), round(ref, 3), round(ours / ref, 3)))
+        scene = max(
+            analysis.scenes,
+            key=lambda r: len(kept & set(range(r.scene.start_frame, r.scene.end_frame))),
+        )
+        if has_bar_black(scene, pixels):
+            bar_black += 1
+        if shot.area[:2] != (0, 0):  # letterboxed or pillarboxed: the crop the scene reports
+            crops.append(crop_matches(getattr(scene, "crop", None), shot.area))
     return {
         "film": name,
         "frames": truth.frame_count,
@@ -146,6 +198,8 @@ def measure(
         "reasons": reasons,
         "scenes": len(analysis.scenes),
         "takes": ratios,
+        "bar_black": bar_black,
+        "crops": "" if not crops else f"{sum(crops)}/{len(crops)}",
         "crop": None
         if analysis.crop is None
         else [analysis.crop.x, analysis.crop.y, analysis.crop.width, analysis.crop.height],
@@ -159,6 +213,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--colors", type=int, default=5)
     parser.add_argument("--only", help="comma-separated film names")
     parser.add_argument("--seeds", type=int, default=3, help="analyses per film (seeds 0, 1, ..)")
+    parser.add_argument(
+        "--decoder",
+        choices=("scenepal", "pyav"),
+        default="scenepal",
+        help="what decodes the reference's pixels",
+    )
     args = parser.parse_args(argv)
     wanted = set(args.only.split(",")) if args.only else None
     rows: list[dict[str, Any]] = []
@@ -168,16 +228,22 @@ def main(argv: list[str] | None = None) -> int:
             continue
         path = args.films / f"{name}.mp4"
         truth = write_takes(path, takes, width=WIDTH, height=HEIGHT, fps=FPS)
-        rows.append(measure(name, truth, measured, args.colors, args.seeds))
+        rows.append(measure(name, truth, measured, args.colors, args.seeds, args.decoder))
         print(f"{name}: done", file=sys.stderr, flush=True)
-    print(f"scenepal {scenepal.__version__} from {Path(scenepal.__file__).parent}")
-    print("| film | frames | true transition | excluded (by reason) | scenes | ratio per take |")
-    print("|---|---|---|---|---|---|")
+    print(
+        f"scenepal {scenepal.__version__} from {Path(scenepal.__file__).parent}; "
+        f"reference pixels decoded by {args.decoder}"
+    )
+    print(
+        "| film | frames | true transition | excluded (by reason) | scenes | ratio per take "
+        "| takes with bar black | boxed takes with their crop |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for r in rows:
         ratios = ", ".join(f"{ratio:.2f} ({ours:.2f}/{ref:.2f})" for ours, ref, ratio in r["takes"])
         print(
             f"| {r['film']} | {r['frames']} | {r['true_transition']} | {r['excluded']} "
-            f"({r['reasons']}) | {r['scenes']} | {ratios} |"
+            f"({r['reasons']}) | {r['scenes']} | {ratios} | {r['bar_black']} | {r['crops']} |"
         )
     print(f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)
     if args.json:

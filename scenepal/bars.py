@@ -13,7 +13,9 @@ from the per-row and per-column luma profiles of its sampled frames:
   or noisy bars raise the threshold; clean bars leave it at the black level.
 * A line is picture when it is lit in most of the scene's frames that show anything, not when one
   frame lights it: a flash, a dissolve from another aspect ratio or coding noise in a bar does
-  not widen the box. The picture area spans the first to the last picture line on each axis.
+  not widen the box. The picture area spans the first to the last picture line on each axis,
+  and reaches the frame's edge wherever that edge has no bar: the dark side of a night picture
+  (under the black level in most frames, but no flat band) is picture, not a pillarbox bar.
 
 The film's crop is the scenes' most common one (:func:`film_crop`).
 """
@@ -86,7 +88,9 @@ def picture_area(
         return PictureArea(None, 0.0, black_level)
     rows, cols = rows[shows], cols[shows]
     height, width = rows.shape[1], cols.shape[1]
-    level, noise = _bar_floor(rows, cols)
+    row_runs = _edge_run(np.median(rows, axis=0))
+    col_runs = _edge_run(np.median(cols, axis=0))
+    level, noise = _bar_floor(rows, cols, row_runs, col_runs)
     threshold = black_level
     if level is not None:
         threshold = max(black_level, level + NOISE_MARGIN * max(noise, MIN_NOISE))
@@ -100,7 +104,8 @@ def picture_area(
     if row_span is None or col_span is None:
         # Lit somewhere, in no line most of the time (a few flashes in the dark): whole frame.
         return PictureArea(Rect(0, 0, width, height), bar, threshold)
-    (top, bottom), (left, right) = row_span, col_span
+    top, bottom = _barred(row_span, row_runs, height)
+    left, right = _barred(col_span, col_runs, width)
     return PictureArea(
         Rect.from_edges(left=left, top=top, right=right, bottom=bottom), bar, threshold
     )
@@ -112,6 +117,13 @@ def _span(profile: NDArray[np.float32], threshold: float) -> tuple[int, int] | N
     if len(lines) == 0:
         return None
     return int(lines[0]), int(lines[-1]) + 1
+
+
+def _barred(span: tuple[int, int], runs: tuple[int, int], full: int) -> tuple[int, int]:
+    """The span, opened to the frame's edge on each side that has no bar run."""
+    start = span[0] if runs[0] >= MIN_BAR_PX else 0
+    end = span[1] if runs[1] >= MIN_BAR_PX else full
+    return start, end
 
 
 def _undilute(
@@ -140,11 +152,16 @@ def _edge_run(median: NDArray[np.float32]) -> tuple[int, int]:
     return runs[0], runs[1]
 
 
-def _bar_floor(rows: NDArray[np.float32], cols: NDArray[np.float32]) -> tuple[float | None, float]:
-    """The bars' level and noise, or (None, 0) when no edge looks like a bar."""
+def _bar_floor(
+    rows: NDArray[np.float32],
+    cols: NDArray[np.float32],
+    row_runs: tuple[int, int],
+    col_runs: tuple[int, int],
+) -> tuple[float | None, float]:
+    """The bars' level and noise, or (None, 0) when no edge looks like a bar; ``row_runs`` and
+    ``col_runs`` are the bar runs :func:`_edge_run` found at each end of each axis."""
     parts = []
-    for profile in (rows, cols):
-        first, last = _edge_run(np.median(profile, axis=0))
+    for profile, (first, last) in ((rows, row_runs), (cols, col_runs)):
         if first >= MIN_BAR_PX:
             parts.append(profile[:, :first].ravel())
         if last >= MIN_BAR_PX:

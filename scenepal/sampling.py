@@ -15,12 +15,12 @@ The budget is ``pixels_per_scene`` for a scene of up to ``frames_per_scene / sam
 of kept picture and grows with it, up to :data:`LONG_TAKE_GROWTH` times.
 
 :meth:`SceneSampler.take` is the cheap part (done in the decoding thread);
-:func:`sample_frames` does the rest and may run in a worker thread.
+:func:`sample_frames` does the rest and may run in a worker thread; the pixel draw itself is
+:mod:`scenepal.pixel_draw`.
 """
 
 from __future__ import annotations
 
-import math
 from array import array
 from collections import deque
 from dataclasses import dataclass, field
@@ -31,7 +31,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from scenepal import fades
-from scenepal.bars import crop_of, inside_box, picture_area
+from scenepal import pixel_draw as pd
+from scenepal.bars import crop_of, picture_area
 from scenepal.models import Excluded, Frame, Rect, Scene
 from scenepal.thumbs import POOL_SIZE, CandidatePool
 
@@ -284,12 +285,11 @@ def _thumb(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
 def sample_frames(taken: SceneFrames, settings: SamplingSettings) -> SceneSample:
     """Picture area, frame classification and the screen-time-weighted pixel draw of a scene."""
     scene = taken.scene
-    empty = np.zeros((0, 3), dtype=np.uint8)
     # A scene shorter than the stride, begun by frames added past a late cut, may hold no
     # candidate: its last frames stand in.
     candidates = taken.candidates or taken.recent
     if not candidates or len(taken.levels) == 0:
-        return SceneSample(scene, empty, empty, black=False, frames=0, seed=taken.seed)
+        return SceneSample(scene, _EMPTY, _EMPTY, black=False, frames=0, seed=taken.seed)
     width, height = settings.source_size
     area = picture_area(
         np.stack([f.rows for f in candidates]),
@@ -298,12 +298,7 @@ def sample_frames(taken: SceneFrames, settings: SamplingSettings) -> SceneSample
     )
     box = area.box
     crop = crop_of(box, width, height)
-    levels = taken.levels
-    inside = 0 if box is None else box.width * box.height
-    if box is not None and 0 < inside < width * height:
-        # Mean luma inside the picture: the frame's mean with the bars (at their level) out.
-        whole = width * height
-        levels = (levels * whole - area.bar_level * (whole - inside)) / inside
+    levels = _levels_inside(taken.levels, box, area.bar_level, width, height)
     labels = fades.classify(
         levels,
         taken.thumbs,
@@ -312,33 +307,74 @@ def sample_frames(taken: SceneFrames, settings: SamplingSettings) -> SceneSample
         after=taken.after,
     )
     rng = np.random.default_rng(taken.seed)
-    durations = _durations(taken.times, scene.end_s)
     first = taken.first
-
-    def label(frame: Frame) -> int:
-        return int(labels[frame.index - first])
-
-    lit = [f for f in candidates if label(f) != fades.BLACK]
-    if not lit and not any(label(f) != fades.BLACK for f in taken.recent):
-        pixels = np.concatenate([_inside(f.rgb, box, width, height) for f in candidates])
-        excluded = Excluded(black=int((labels == fades.BLACK).sum()))
+    lit = [f for f in candidates if labels[f.index - first] != fades.BLACK]
+    if not lit and not any(labels[f.index - first] != fades.BLACK for f in taken.recent):
+        pixels = np.concatenate([pd.inside(f.rgb, box, width, height) for f in candidates])
         return SceneSample(
             scene,
-            empty,
-            _draw([pixels], np.ones(1), settings.pixels_per_scene, rng),
+            _EMPTY,
+            pd.draw_pixels([pixels], np.ones(1), settings.pixels_per_scene, rng),
             black=True,
             frames=len(candidates),
             seed=taken.seed,
             crop=crop,
-            excluded=excluded,
+            excluded=Excluded(black=int((labels == fades.BLACK).sum())),
             sharp=taken.sharp,
         )
-    kept = [f for f in candidates if label(f) == fades.KEPT]
-    weights = [_screen_time(f.index - first, settings.period, labels, durations) for f in kept]
+    durations = pd.durations(taken.times, scene.end_s)
+    kept, w = _kept(taken, candidates, lit, labels, levels, durations, settings.period)
+    seconds = float(durations[labels == fades.KEPT].sum())
+    base_s = settings.frames_per_scene / settings.sample_fps
+    budget = round(settings.pixels_per_scene * min(max(seconds / base_s, 1.0), LONG_TAKE_GROWTH))
+    pixels = pd.draw_pixels([pd.inside(f.rgb, box, width, height) for f in kept], w, budget, rng)
+    return SceneSample(
+        scene,
+        pixels,
+        _EMPTY,
+        black=False,
+        frames=len(kept),
+        seed=taken.seed,
+        crop=crop,
+        kept=tuple(kept),
+        excluded=fades.counts(labels),
+        sharp=tuple(f for f in taken.sharp if labels[f.index - first] == fades.KEPT),
+    )
+
+
+_EMPTY = np.zeros((0, 3), dtype=np.uint8)
+
+
+def _levels_inside(
+    levels: NDArray[np.float64], box: Rect | None, bar_level: float, width: int, height: int
+) -> NDArray[np.float64]:
+    """Each frame's mean luma inside the picture: the frame's mean with the bars (at their
+    level) taken out, so that a dark picture between bars is not taken for black."""
+    inside = 0 if box is None else box.width * box.height
+    if not 0 < inside < width * height:
+        return levels
+    whole = width * height
+    return (levels * whole - bar_level * (whole - inside)) / inside
+
+
+def _kept(
+    taken: SceneFrames,
+    candidates: tuple[Frame, ...],
+    lit: list[Frame],
+    labels: NDArray[np.int8],
+    levels: NDArray[np.float64],
+    durations: NDArray[np.float64],
+    period: int,
+) -> tuple[list[Frame], NDArray[np.float64]]:
+    """The kept candidates and the screen time each stands for (its kept frames up to the next
+    candidate). A scene too short to hold a kept candidate falls back on its last frames, or
+    else on the brightest frame of what is all transition, which is then labelled kept (it
+    counts as kept, not excluded: ``labels`` is changed in place)."""
+    first = taken.first
+    kept = [f for f in candidates if labels[f.index - first] == fades.KEPT]
+    weights = [pd.screen_time(f.index - first, period, labels, durations) for f in kept]
     if not kept:
-        # Too short to hold a kept candidate: the last frames, or else the brightest frame of
-        # what is all transition (it then counts as kept, not excluded).
-        kept = [f for f in taken.recent if label(f) == fades.KEPT]
+        kept = [f for f in taken.recent if labels[f.index - first] == fades.KEPT]
         weights = [float(durations[f.index - first]) for f in kept]
         if not kept:
             brightest = max(lit or taken.recent, key=lambda f: levels[f.index - first])
@@ -347,77 +383,4 @@ def sample_frames(taken: SceneFrames, settings: SamplingSettings) -> SceneSample
     w = np.asarray(weights, dtype=np.float64)
     if not w.sum() > 0:
         w = np.ones(len(kept))
-    seconds = float(durations[labels == fades.KEPT].sum())
-    base_s = settings.frames_per_scene / settings.sample_fps
-    budget = round(settings.pixels_per_scene * min(max(seconds / base_s, 1.0), LONG_TAKE_GROWTH))
-    pixels = _draw([_inside(f.rgb, box, width, height) for f in kept], w, budget, rng)
-    return SceneSample(
-        scene,
-        pixels,
-        empty,
-        black=False,
-        frames=len(kept),
-        seed=taken.seed,
-        crop=crop,
-        kept=tuple(kept),
-        excluded=fades.counts(labels),
-        sharp=tuple(f for f in taken.sharp if label(f) == fades.KEPT),
-    )
-
-
-def _durations(times: NDArray[np.float64], end_s: float) -> NDArray[np.float64]:
-    """Screen time of each frame: to the next frame's time, the last one to the scene's end."""
-    following = np.append(times[1:], max(end_s, float(times[-1])))
-    return np.maximum(following - times, 0.0)
-
-
-def _screen_time(
-    position: int, period: int, labels: NDArray[np.int8], durations: NDArray[np.float64]
-) -> float:
-    """Screen time a candidate stands for: its kept frames up to the next candidate."""
-    span = slice(position, min(position + period, len(labels)))
-    return float(durations[span][labels[span] == fades.KEPT].sum())
-
-
-def _inside(rgb: NDArray[np.uint8], box: Rect | None, width: int, height: int) -> NDArray[np.uint8]:
-    """The frame's pixels inside ``box`` (:func:`scenepal.bars.inside_box`), as (N, 3)."""
-    return inside_box(rgb, box, width, height).reshape(-1, 3)
-
-
-def _draw(
-    frames: list[NDArray[np.uint8]],
-    weights: NDArray[np.float64],
-    budget: int,
-    rng: np.random.Generator,
-) -> NDArray[np.uint8]:
-    """Up to ``budget`` pixels, frame ``i`` giving a share proportional to ``weights[i]``.
-
-    The budget shrinks when a frame has fewer pixels than its share, so the shares stay
-    proportional. Quotas are rounded by largest remainder; pixels are drawn without replacement.
-
-    >>> a, b = np.zeros((100, 3), np.uint8), np.full((100, 3), 9, np.uint8)
-    >>> px = _draw([a, b], np.array([3.0, 1.0]), 40, np.random.default_rng(0))
-    >>> len(px), int((px == 9).all(axis=1).sum())
-    (40, 10)
-    """
-    share = weights / weights.sum()
-    sizes = np.array([len(f) for f in frames], dtype=np.float64)
-    fits = np.where(share > 0, sizes / np.maximum(share, 1e-300), np.inf)
-    total = int(min(budget, math.floor(float(fits.min()))))
-    exact = share * total
-    quotas = np.floor(exact).astype(np.int64)
-    short = total - int(quotas.sum())
-    if short > 0:
-        order = np.argsort(-(exact - quotas), kind="stable")[:short]
-        quotas[order] += 1
-    quotas = np.minimum(quotas, sizes.astype(np.int64))
-    parts = []
-    for pixels, quota in zip(frames, quotas.tolist(), strict=True):
-        if quota >= len(pixels):
-            parts.append(pixels)
-        elif quota > 0:
-            chosen = np.sort(rng.choice(len(pixels), size=quota, replace=False))
-            parts.append(pixels[chosen])
-    if not parts:
-        return np.zeros((0, 3), dtype=np.uint8)
-    return np.ascontiguousarray(np.concatenate(parts))
+    return kept, w

@@ -16,17 +16,14 @@ scene's sampled pixels (uint8 sRGB; bars, black and fade frames already left out
 
 A film's statistics are those of the mixture of its scenes' pixels, each scene weighted by its
 duration (:func:`film_stats`): percentiles come from the sum of the scenes' normalised L* and
-chroma histograms (bins of 0.25), never from averaging percentiles. Values are rounded when
-computed, so that an analysis read back from analysis.json equals the one written.
+chroma histograms (bins of 0.25, :mod:`scenepal.stats_histograms`), never from averaging
+percentiles. Values are rounded when computed, so that an analysis read back from analysis.json
+equals the one written. The CCT is :mod:`scenepal.cct`'s.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import io
 import math
-import zipfile
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,6 +31,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from scenepal import color
+from scenepal.cct import cct_duv
 from scenepal.models import (
     ChromaStats,
     ColorStats,
@@ -45,6 +43,15 @@ from scenepal.models import (
     TealOrange,
     Tint,
     WarmthStats,
+)
+from scenepal.stats_histograms import (
+    CHROMA_BIN,
+    CHROMA_BINS,
+    DENSITY_BINS,
+    LIGHTNESS_BIN,
+    LIGHTNESS_BINS,
+    histogram_percentiles,
+    pixel_histograms,
 )
 
 HUE_BINS = 12
@@ -77,24 +84,7 @@ NEAR_BLACK_Y = 0.01
 """A mean colour with a luminance Y under this (L* under about 9) gets no CCT: the
 chromaticity of near-black is noise and coding error, not a white balance."""
 
-CCT_RANGE_K = (1000.0, 15000.0)
-"""Range of Krystek's locus approximation; CCTs are clamped to it."""
-
-DENSITY_BINS = 64
-"""Cells along each axis of the a*b* density."""
-
-DENSITY_LIMIT = 128.0
-"""The a*b* density covers a*, b* in [-DENSITY_LIMIT, DENSITY_LIMIT)."""
-
-LIGHTNESS_BIN = 0.25
-"""Width of the L* histogram's bins (400 bins over [0, 100])."""
-
-CHROMA_BIN = 0.25
-"""Width of the chroma histogram's bins (800 bins over [0, 200))."""
-
 _PERCENTS = (5.0, 25.0, 50.0, 75.0, 95.0)
-_LIGHTNESS_BINS = round(100 / LIGHTNESS_BIN)
-_CHROMA_BINS = round(200 / CHROMA_BIN)
 _LINEAR_LUT = color.srgb_to_linear(np.arange(256) / 255.0)
 
 
@@ -135,70 +125,6 @@ def colorfulness(rg_mean: float, rg_std: float, yb_mean: float, yb_std: float) -
     65.0
     """
     return math.hypot(rg_std, yb_std) + 0.3 * math.hypot(rg_mean, yb_mean)
-
-
-def _krystek_uv(t: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """CIE 1960 (u, v) of a Planckian radiator at ``t`` kelvin, Krystek (1985), 1000-15000 K."""
-    u = (0.860117757 + 1.54118254e-4 * t + 1.28641212e-7 * t**2) / (
-        1 + 8.42420235e-4 * t + 7.08145163e-7 * t**2
-    )
-    v = (0.317398726 + 4.22806245e-5 * t + 4.20481691e-8 * t**2) / (
-        1 - 2.89741816e-5 * t + 1.61456053e-7 * t**2
-    )
-    return u, v
-
-
-_MIREDS = np.arange(1e6 / CCT_RANGE_K[1], 1e6 / CCT_RANGE_K[0] + 0.5, 0.5)
-_LOCUS_U, _LOCUS_V = _krystek_uv(1e6 / _MIREDS)
-
-
-def xyz_to_uv(xyz: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """CIE XYZ -> CIE 1960 (u, v): ``u = 4X / (X + 15Y + 3Z)``, ``v = 6Y / (X + 15Y + 3Z)``.
-
-    >>> [round(float(c), 4) for c in xyz_to_uv([0.95047, 1.0, 1.08883])]
-    [0.1978, 0.3122]
-    """
-    x = np.asarray(xyz, dtype=np.float64)
-    d = x[..., 0] + 15 * x[..., 1] + 3 * x[..., 2]
-    d = np.where(d > 0, d, np.nan)
-    return 4 * x[..., 0] / d, 6 * x[..., 1] / d
-
-
-def cct_duv(xyz: ArrayLike) -> tuple[float | None, float | None]:
-    """Correlated colour temperature (K) and Duv of a colour given in CIE XYZ.
-
-    The CCT is the temperature of the nearest point of the Planckian locus in CIE 1960 (u, v)
-    (CIE 15:2018); the nearest point is found as Ohno (2014) does, on a table of the locus
-    (here every half mired, from Krystek's 1985 approximation) refined by a parabola through
-    the three nearest entries. Duv is the distance to that point, positive above the locus
-    (greenish) and negative below (pinkish). CCTs are clamped to 1000-15000 K. A colour without
-    light (X + 15Y + 3Z = 0) has neither: (None, None).
-
-    CIE illuminants A, D50 and D65 (published CCTs 2856, 5003 and 6504 K):
-
-    >>> d65 = cct_duv(color.RGB_TO_XYZ @ np.ones(3))  # sRGB white is D65
-    >>> round(d65[0]), round(d65[1], 4)
-    (6507, 0.0033)
-    >>> round(cct_duv([1.09850, 1.0, 0.35585])[0]), round(cct_duv([0.96422, 1.0, 0.82521])[0])
-    (2855, 5000)
-    """
-    uu, vv = xyz_to_uv(xyz)
-    u, v = float(uu), float(vv)
-    if not (math.isfinite(u) and math.isfinite(v)):
-        return None, None
-    d2 = (_LOCUS_U - u) ** 2 + (_LOCUS_V - v) ** 2
-    i = int(np.argmin(d2))
-    mired = float(_MIREDS[i])
-    if 0 < i < len(_MIREDS) - 1:
-        y0, y1, y2 = (math.sqrt(float(d2[j])) for j in (i - 1, i, i + 1))
-        curvature = y0 - 2 * y1 + y2
-        if curvature > 0:
-            step = float(_MIREDS[1] - _MIREDS[0])
-            mired += step * 0.5 * (y0 - y2) / curvature
-    t = min(max(1e6 / mired, CCT_RANGE_K[0]), CCT_RANGE_K[1])
-    lu, lv = _krystek_uv(np.array(t))
-    duv = math.hypot(u - float(lu), v - float(lv))
-    return t, (duv if v >= float(lv) else -duv)
 
 
 def warmth_label(cct_k: float | None) -> str:
@@ -295,62 +221,6 @@ def _teal_orange(orange: float, teal: float) -> TealOrange:
     return TealOrange(orange_share=orange, teal_share=teal, balance=_r(balance(orange, teal), 5))
 
 
-def _counts(values: NDArray[np.float64], width: float, bins: int) -> NDArray[np.int64]:
-    index = np.clip((values / width).astype(np.intp), 0, bins - 1)
-    return np.bincount(index, minlength=bins)
-
-
-def pixel_histograms(lab: NDArray[np.float64]) -> PixelHistograms:
-    """Counts of L*, C*ab and (a*, b*) of CIELAB pixels (N, 3), in the bins of
-    :class:`scenepal.models.PixelHistograms`.
-
-    >>> h = pixel_histograms(np.array([[50.0, 0.0, 0.0], [100.0, 0.6, 0.8]]))
-    >>> int(h.lightness[200]), int(h.lightness[-1]), int(h.chroma[4]), int(h.ab[32, 32])
-    (1, 1, 1, 2)
-    """
-    a, b = lab[:, 1], lab[:, 2]
-    cell = 2 * DENSITY_LIMIT / DENSITY_BINS
-    ia = np.floor((a + DENSITY_LIMIT) / cell).astype(np.intp)
-    ib = np.floor((b + DENSITY_LIMIT) / cell).astype(np.intp)
-    inside = (ia >= 0) & (ia < DENSITY_BINS) & (ib >= 0) & (ib < DENSITY_BINS)
-    ab = np.bincount(
-        ia[inside] * DENSITY_BINS + ib[inside], minlength=DENSITY_BINS * DENSITY_BINS
-    ).reshape(DENSITY_BINS, DENSITY_BINS)
-    return PixelHistograms(
-        lightness=_counts(lab[:, 0], LIGHTNESS_BIN, _LIGHTNESS_BINS),
-        chroma=_counts(np.hypot(a, b), CHROMA_BIN, _CHROMA_BINS),
-        ab=ab,
-    )
-
-
-def histogram_percentiles(
-    histogram: ArrayLike, width: float, percents: Sequence[float]
-) -> list[float]:
-    """Percentiles of a histogram of bins ``width`` wide from 0, taking values as spread
-    evenly inside each bin (so the error is under one bin width).
-
-    >>> histogram_percentiles([0, 2, 2, 0], 1.0, [0.0, 25.0, 50.0, 100.0])
-    [1.0, 1.5, 2.0, 3.0]
-    """
-    h = np.asarray(histogram, dtype=np.float64)
-    cdf = np.concatenate([[0.0], np.cumsum(h)])
-    cdf /= cdf[-1]
-    edges = np.arange(len(h) + 1) * width
-    out = []
-    for percent in percents:
-        p = percent / 100.0
-        j = int(np.searchsorted(cdf, p, side="left"))
-        if p <= 0:
-            j = int(np.searchsorted(cdf, 0.0, side="right"))
-            out.append(float(edges[max(j - 1, 0)]))
-            continue
-        j = min(max(j, 1), len(h))
-        f0, f1 = cdf[j - 1], cdf[j]
-        t = 0.0 if f1 <= f0 else (p - f0) / (f1 - f0)
-        out.append(float(edges[j - 1] + t * width))
-    return out
-
-
 def scene_stats(pixels: NDArray[np.uint8]) -> ColorStats:
     """The colour statistics of a scene's pixels.
 
@@ -438,12 +308,42 @@ def film_stats(
     stats = [s for s, _ in pairs]
     w = np.array([d for _, d in pairs])
     w /= w.sum()
+    histograms = _pooled_histograms(stats, w)
+    mean_c = _mean(w, [s.chroma.mean for s in stats])
+    hue, teal_orange = _pooled_hues(stats, w, mean_c)
+    opponent = _pooled_opponent(stats, w)
 
-    def mean(values: Sequence[float]) -> float:
-        return float(np.dot(w, np.asarray(values, dtype=np.float64)))
+    def tint(pick: str) -> Tint:
+        tints = [getattr(s.split_tone, pick) for s in stats]
+        return _tint(_mean(w, [t.a for t in tints]), _mean(w, [t.b for t in tints]))
 
-    lightness = np.zeros(_LIGHTNESS_BINS)
-    chroma = np.zeros(_CHROMA_BINS)
+    p95 = histogram_percentiles(histograms.chroma, CHROMA_BIN, [95.0])[0]
+    return ColorStats(
+        lightness=_lightness(
+            _mean(w, [s.lightness.mean for s in stats]),
+            histogram_percentiles(histograms.lightness, LIGHTNESS_BIN, _PERCENTS),
+        ),
+        chroma=ChromaStats(mean=_r(mean_c, 3), p95=_r(p95, 3)),
+        colorfulness=_colorfulness(opponent),
+        hue=hue,
+        warmth=_warmth(np.array([_mean(w, [s.warmth.xyz[i] for s in stats]) for i in range(3)])),
+        teal_orange=teal_orange,
+        split_tone=SplitTone(shadows=tint("shadows"), highlights=tint("highlights")),
+        opponent=opponent,
+        pixels=sum(s.pixels for s in stats),
+        histograms=histograms,
+    )
+
+
+def _mean(w: NDArray[np.float64], values: Sequence[float]) -> float:
+    """The mean of the scenes' ``values`` with weights ``w`` (summing to 1)."""
+    return float(np.dot(w, np.asarray(values, dtype=np.float64)))
+
+
+def _pooled_histograms(stats: Sequence[ColorStats], w: NDArray[np.float64]) -> PixelHistograms:
+    """The scenes' histograms, each normalised to its pixel count, summed with weights ``w``."""
+    lightness = np.zeros(LIGHTNESS_BINS)
+    chroma = np.zeros(CHROMA_BINS)
     ab = np.zeros((DENSITY_BINS, DENSITY_BINS))
     for s, weight in zip(stats, w, strict=True):
         h = s.histograms
@@ -454,73 +354,34 @@ def film_stats(
         chroma += weight * h.chroma / n
         ab += weight * h.ab / n
     ab /= max(float(ab.sum()), 1e-300)
+    return PixelHistograms(lightness=lightness, chroma=chroma, ab=ab)
 
-    mean_c = mean([s.chroma.mean for s in stats])
+
+def _pooled_hues(
+    stats: Sequence[ColorStats], w: NDArray[np.float64], mean_c: float
+) -> tuple[HueStats, TealOrange]:
+    """The hue histogram and teal/orange shares of the mixture: shares of chroma, so each scene
+    weighs its duration x its mean chroma."""
     cw = w * np.array([s.chroma.mean for s in stats])
     cw = cw / cw.sum() if cw.sum() > 0 else np.zeros_like(cw)
+    hue = _hue(
+        cw @ np.array([s.hue.histogram for s in stats]),
+        (_mean(w, [s.hue.mean_ab[0] for s in stats]), _mean(w, [s.hue.mean_ab[1] for s in stats])),
+        mean_c,
+    )
     # scenes with no hued pixel (all grey) have all-zero histograms and shares: leave them out
     hued = float(cw @ np.array([sum(s.hue.histogram) > 0 for s in stats], dtype=np.float64))
+    if hued <= 0:
+        return hue, _teal_orange(0.0, 0.0)
+    orange = float(cw @ np.array([s.teal_orange.orange_share for s in stats])) / hued
+    teal = float(cw @ np.array([s.teal_orange.teal_share for s in stats])) / hued
+    return hue, _teal_orange(orange, teal)
 
+
+def _pooled_opponent(stats: Sequence[ColorStats], w: NDArray[np.float64]) -> OpponentStats:
+    """The opponent channels' moments of the mixture (means and second moments combine)."""
     o = [s.opponent for s in stats]
-    rg_mean, yb_mean = mean([x.rg_mean for x in o]), mean([x.yb_mean for x in o])
-    rg_var = mean([x.rg_std**2 + x.rg_mean**2 for x in o]) - rg_mean**2
-    yb_var = mean([x.yb_std**2 + x.yb_mean**2 for x in o]) - yb_mean**2
-    opponent = _opponent(rg_mean, math.sqrt(max(rg_var, 0.0)), yb_mean, math.sqrt(max(yb_var, 0.0)))
-
-    def tint(pick: str) -> Tint:
-        tints = [getattr(s.split_tone, pick) for s in stats]
-        return _tint(mean([t.a for t in tints]), mean([t.b for t in tints]))
-
-    return ColorStats(
-        lightness=_lightness(
-            mean([s.lightness.mean for s in stats]),
-            histogram_percentiles(lightness, LIGHTNESS_BIN, _PERCENTS),
-        ),
-        chroma=ChromaStats(
-            mean=_r(mean_c, 3), p95=_r(histogram_percentiles(chroma, CHROMA_BIN, [95.0])[0], 3)
-        ),
-        colorfulness=_colorfulness(opponent),
-        hue=_hue(
-            cw @ np.array([s.hue.histogram for s in stats]),
-            (mean([s.hue.mean_ab[0] for s in stats]), mean([s.hue.mean_ab[1] for s in stats])),
-            mean_c,
-        ),
-        warmth=_warmth(np.array([mean([s.warmth.xyz[i] for s in stats]) for i in range(3)])),
-        teal_orange=_teal_orange(
-            float(cw @ np.array([s.teal_orange.orange_share for s in stats])) / hued,
-            float(cw @ np.array([s.teal_orange.teal_share for s in stats])) / hued,
-        )
-        if hued > 0
-        else _teal_orange(0.0, 0.0),
-        split_tone=SplitTone(shadows=tint("shadows"), highlights=tint("highlights")),
-        opponent=opponent,
-        pixels=sum(s.pixels for s in stats),
-        histograms=PixelHistograms(lightness=lightness, chroma=chroma, ab=ab),
-    )
-
-
-def histograms_to_text(h: PixelHistograms) -> str:
-    """A scene's histograms as compact text (base64 of a compressed .npz), for checkpoints."""
-    buf = io.BytesIO()
-    np.savez_compressed(buf, lightness=h.lightness, chroma=h.chroma, ab=h.ab)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
-
-
-def histograms_from_text(text: str) -> PixelHistograms:
-    """The histograms :func:`histograms_to_text` wrote.
-
-    >>> h = pixel_histograms(np.array([[50.0, 10.0, -20.0]]))
-    >>> back = histograms_from_text(histograms_to_text(h))
-    >>> all(np.array_equal(getattr(h, k), getattr(back, k)) for k in ("lightness", "chroma", "ab"))
-    True
-
-    Raises:
-        ValueError: the text is not such histograms.
-    """
-    try:
-        with np.load(io.BytesIO(base64.b64decode(text)), allow_pickle=False) as data:
-            return PixelHistograms(
-                lightness=data["lightness"], chroma=data["chroma"], ab=data["ab"]
-            )
-    except (OSError, KeyError, zipfile.BadZipFile, binascii.Error) as exc:
-        raise ValueError(f"not scenepal histograms: {exc}") from exc
+    rg_mean, yb_mean = _mean(w, [x.rg_mean for x in o]), _mean(w, [x.yb_mean for x in o])
+    rg_var = _mean(w, [x.rg_std**2 + x.rg_mean**2 for x in o]) - rg_mean**2
+    yb_var = _mean(w, [x.yb_std**2 + x.yb_mean**2 for x in o]) - yb_mean**2
+    return _opponent(rg_mean, math.sqrt(max(rg_var, 0.0)), yb_mean, math.sqrt(max(yb_var, 0.0)))

@@ -3,12 +3,16 @@ data and back (the statistics themselves are :mod:`scenepal.stats`; docs/statist
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
+import io
+import zipfile
 from typing import Any
 
 import numpy as np
 
-from scenepal import stats
+from scenepal import stats_histograms as sh
 from scenepal import stats_models as sm
 
 _PPM = 1_000_000
@@ -51,10 +55,10 @@ def stats_to_dict(s: sm.ColorStats, *, film: bool = False) -> dict[str, Any]:
     if film and s.histograms is not None:
         h = s.histograms
         doc["histograms"] = {
-            "lightness_bin": stats.LIGHTNESS_BIN,
-            "chroma_bin": stats.CHROMA_BIN,
-            "ab_cell": 2 * stats.DENSITY_LIMIT / stats.DENSITY_BINS,
-            "ab_limit": stats.DENSITY_LIMIT,
+            "lightness_bin": sh.LIGHTNESS_BIN,
+            "chroma_bin": sh.CHROMA_BIN,
+            "ab_cell": 2 * sh.DENSITY_LIMIT / sh.DENSITY_BINS,
+            "ab_limit": sh.DENSITY_LIMIT,
             "lightness_ppm": _ppm(h.lightness),
             "chroma_ppm": _ppm(h.chroma),
             "ab_ppm": _ppm(h.ab),
@@ -92,10 +96,10 @@ def stats_from_dict(d: dict[str, Any]) -> sm.ColorStats:
     histograms = None
     if "histograms" in d:
         h = d["histograms"]
-        n = stats.DENSITY_BINS
+        n = sh.DENSITY_BINS
         histograms = sm.PixelHistograms(
-            lightness=_from_ppm(h["lightness_ppm"], round(100 / stats.LIGHTNESS_BIN)),
-            chroma=_from_ppm(h["chroma_ppm"], round(200 / stats.CHROMA_BIN)),
+            lightness=_from_ppm(h["lightness_ppm"], sh.LIGHTNESS_BINS),
+            chroma=_from_ppm(h["chroma_ppm"], sh.CHROMA_BINS),
             ab=_from_ppm(h["ab_ppm"], n * n).reshape(n, n),
         )
     return sm.ColorStats(
@@ -110,3 +114,30 @@ def stats_from_dict(d: dict[str, Any]) -> sm.ColorStats:
         pixels=int(d["pixels"]),
         histograms=histograms,
     )
+
+
+def histograms_to_text(h: sm.PixelHistograms) -> str:
+    """A scene's histograms as compact text (base64 of a compressed .npz), for checkpoints."""
+    buf = io.BytesIO()
+    np.savez_compressed(buf, lightness=h.lightness, chroma=h.chroma, ab=h.ab)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def histograms_from_text(text: str) -> sm.PixelHistograms:
+    """The histograms :func:`histograms_to_text` wrote.
+
+    >>> h = sh.pixel_histograms(np.array([[50.0, 10.0, -20.0]]))
+    >>> back = histograms_from_text(histograms_to_text(h))
+    >>> all(np.array_equal(getattr(h, k), getattr(back, k)) for k in ("lightness", "chroma", "ab"))
+    True
+
+    Raises:
+        ValueError: the text is not such histograms.
+    """
+    try:
+        with np.load(io.BytesIO(base64.b64decode(text)), allow_pickle=False) as data:
+            return sm.PixelHistograms(
+                lightness=data["lightness"], chroma=data["chroma"], ab=data["ab"]
+            )
+    except (OSError, KeyError, zipfile.BadZipFile, binascii.Error) as exc:
+        raise ValueError(f"not scenepal histograms: {exc}") from exc

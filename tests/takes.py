@@ -254,6 +254,13 @@ def _render(
     return frame
 
 
+def render_frames(
+    takes: Sequence[Take], *, width: int = 160, height: int = 90, fps: int = 24, seed: int = 7
+) -> list[NDArray[np.uint8]]:
+    """The takes' frames as uint8 (H, W, 3) sRGB, unencoded: what :func:`write_takes` encodes."""
+    return [frame for frame, _ in _frames(takes, width, height, fps, seed)]
+
+
 def write_takes(
     path: Path,
     takes: Sequence[Take],

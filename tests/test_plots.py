@@ -19,7 +19,7 @@ from scenepal.models import Analysis
 from scenepal.render.huewheel import hue_color, huewheel
 from scenepal.render.timeline import timeline
 from scenepal.render.vectorscope import SKIN_LINE_DEG, vectorscope
-from scenepal.stats import DENSITY_LIMIT
+from scenepal.stats_histograms import DENSITY_LIMIT
 
 ORANGE, TEAL = (230, 140, 60), (40, 140, 150)
 

@@ -203,6 +203,40 @@ def test_a_dark_scene_inside_pillarbox_bars_is_not_black() -> None:
     assert sample.crop is not None and (sample.crop.x, sample.crop.width) == (40, W - 80)
 
 
+def dark_gradient(index: int, *, bars: int = 0) -> Frame:
+    """A night picture darkening towards its right edge (sRGB 8 to 1, under the black level
+    there) with grain, and letterbox bars ``bars`` source pixels thick."""
+    rng = np.random.default_rng(index)
+    ramp = np.linspace(8.0, 1.0, AW)[None, :, None] + rng.normal(0, 0.6, (AH, AW, 1))
+    picture = np.zeros((AH, AW, 3), np.uint8)
+    top = round(bars * AH / H)
+    picture[top : AH - top] = np.clip(np.rint(ramp), 0, 255).astype(np.uint8)[top : AH - top]
+    luma = np.linspace(8.0, 1.0, W) / 255 + rng.normal(0, 0.0004, W)
+    cols = (luma * (H - 2 * bars) / H).astype(np.float32)
+    rows = np.full(H, float(luma.mean()), np.float32)
+    rows[:bars] = 0
+    rows[H - bars :] = 0
+    return Frame(index=index, time_s=index / 24, rgb=picture, rows=rows, cols=cols)
+
+
+@pytest.mark.parametrize("bars", [0, 30])
+def test_the_dark_side_of_a_night_picture_is_not_a_pillarbox_bar(bars: int) -> None:
+    # No flat band at the left or right edge, only a picture fading into the dark: no column
+    # may be cut off, even where the picture is under the black level in most frames.
+    s = sampler(sample_fps=24.0, frames_per_scene=100)
+    for i in range(30):
+        s.add(dark_gradient(i, bars=bars))
+    sample = s.close(scene(0, 30))
+    assert not sample.black
+    if bars:
+        assert sample.crop is not None
+        assert (sample.crop.x, sample.crop.width) == (0, W), sample.crop
+        assert (sample.crop.y, sample.crop.height) == (bars, H - 2 * bars), sample.crop
+    else:
+        assert sample.crop is None, sample.crop
+    assert {p[0] for p in colors(sample.pixels)} >= {1, 2}  # the darkest columns are in
+
+
 def test_no_crop_without_bars_and_none_for_an_all_black_scene() -> None:
     s = sampler()
     for i in range(30):

@@ -203,6 +203,15 @@ def test_a_dark_scene_inside_pillarbox_bars_is_not_black(film: Callable[..., Tak
 
 
 @pytest.mark.slow
+def test_a_night_scene_keeps_its_dark_edges(film: Callable[..., TakesTruth]) -> None:
+    # A full-frame night shot whose dark side is under the black level in most frames has no
+    # bars: its crop is the whole frame, and its darkest colours are in the palette.
+    truth = film("night", [Take("rocket", "night", 96, gains=flash(96, night=0.4))])
+    (result,) = scenepal.analyze(truth.path).scenes
+    assert result.crop is None, result.crop
+    assert result.excluded == Excluded()
+
+
 def test_a_five_minute_take_is_sampled_to_its_end(tmp_path: Path) -> None:
     # One take: four minutes of red, then a minute of green. A pure hue change is not a cut
     # for the content detector (shared/FACTS.md), so it stays one scene; its palette must

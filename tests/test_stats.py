@@ -14,14 +14,10 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from scenepal import color
+from scenepal.cct import cct_duv
 from scenepal.models import Analysis
-from scenepal.stats import (
-    DENSITY_BINS,
-    cct_duv,
-    film_stats,
-    histogram_percentiles,
-    scene_stats,
-)
+from scenepal.stats import film_stats, scene_stats
+from scenepal.stats_histograms import DENSITY_BINS, histogram_percentiles
 
 
 def flat(rgb: tuple[int, int, int], n: int = 400) -> np.ndarray:

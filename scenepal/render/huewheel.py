@@ -72,14 +72,7 @@ def huewheel(analysis: Analysis, *, scene: int | None = None, dpi: int = 120) ->
         edgecolor="white",
         linewidth=0.8,
     )
-    for (start, end), label, tone in (
-        (ORANGE_SECTOR, "orange / skin", "#c26a1b"),
-        (TEAL_SECTOR, "teal", "#1b7a80"),
-    ):
-        arc = np.radians(np.linspace(start, end, 40))
-        ax.plot(arc, np.full_like(arc, top * 1.02), color=tone, linewidth=4, solid_capstyle="butt")
-        middle = np.radians((start + end) / 2)
-        ax.text(middle, top * 1.12, label, ha="center", va="center", fontsize=8, color=tone)
+    _sectors(ax, top)
     if stats is not None and stats.hue.mean_deg is not None:
         ax.annotate(
             "",
@@ -92,16 +85,32 @@ def huewheel(analysis: Analysis, *, scene: int | None = None, dpi: int = 120) ->
     ax.set_xticklabels([f"{d}°" for d in range(0, 360, 30)], fontsize=7, color="#555555")
     ax.set_yticks([])
     ax.spines["polar"].set_visible(False)
-    if stats is None:
-        note = "no statistics (a black scene, or an analysis made before statistics existed)"
-    elif stats.hue.mean_deg is None:
-        note = "no chroma: every pixel is grey"
-    else:
-        to = stats.teal_orange
-        note = (
-            f"mean hue {stats.hue.mean_deg:.0f}° (concentration {stats.hue.concentration:.2f})"
-            f" · orange {to.orange_share:.0%}, teal {to.teal_share:.0%},"
-            f" balance {to.balance:+.2f}"
-        )
+    note = _note(stats)
     fig.text(0.5, 0.03, note, ha="center", fontsize=8, color="#333333")
     return fig
+
+
+def _sectors(ax: PolarAxes, top: float) -> None:
+    """The orange/skin and teal sectors marked on the rim."""
+    for (start, end), label, tone in (
+        (ORANGE_SECTOR, "orange / skin", "#c26a1b"),
+        (TEAL_SECTOR, "teal", "#1b7a80"),
+    ):
+        arc = np.radians(np.linspace(start, end, 40))
+        ax.plot(arc, np.full_like(arc, top * 1.02), color=tone, linewidth=4, solid_capstyle="butt")
+        middle = np.radians((start + end) / 2)
+        ax.text(middle, top * 1.12, label, ha="center", va="center", fontsize=8, color=tone)
+
+
+def _note(stats: ColorStats | None) -> str:
+    """The line under the wheel: mean hue, concentration and the teal/orange shares."""
+    if stats is None:
+        return "no statistics (a black scene, or an analysis made before statistics existed)"
+    if stats.hue.mean_deg is None:
+        return "no chroma: every pixel is grey"
+    to = stats.teal_orange
+    return (
+        f"mean hue {stats.hue.mean_deg:.0f}° (concentration {stats.hue.concentration:.2f})"
+        f" · orange {to.orange_share:.0%}, teal {to.teal_share:.0%},"
+        f" balance {to.balance:+.2f}"
+    )

@@ -99,43 +99,8 @@ def timeline(analysis: Analysis, *, dpi: int = 120) -> Figure:
     name = display_path(Path(analysis.video.path).name)
     light.set_title(f"{name} · the grade over time", fontsize=11, loc="left", weight="bold")
 
-    chroma.fill_between(
-        x, 0, _step(edges, v["chroma"])[1], color="#c0785a", alpha=0.35, linewidth=0
-    )
-    chroma.plot(
-        x, _step(edges, v["chroma"])[1], color="#9c4a2c", linewidth=1.2, label="mean chroma"
-    )
-    chroma.plot(
-        x,
-        _step(edges, v["chroma_p95"])[1],
-        color="#9c4a2c",
-        linewidth=0.8,
-        linestyle=":",
-        label="95th percentile",
-    )
-    top = np.nanmax(v["chroma_p95"]) if np.isfinite(v["chroma_p95"]).any() else 10.0
-    chroma.set_ylim(0, max(10.0, float(top) * 1.1))
-    chroma.set_ylabel("chroma C*ab")
-    chroma.legend(loc="upper right", fontsize=8, frameon=False, ncols=2)
-
-    low, high = CCT_LIMITS_K[0] - 300, CCT_LIMITS_K[1] + 300  # clipped values stay visible
-    warmth.axhspan(low, WARM_BELOW_K, color="#f3b46b", alpha=0.18, linewidth=0)
-    warmth.axhspan(COOL_ABOVE_K, high, color="#6fa8dc", alpha=0.18, linewidth=0)
-    warmth.plot(x, _step(edges, v["cct"])[1], color="#3d3d3d", linewidth=1.2)
-    warmth.set_ylim(low, high)
-    warmth.set_ylabel("CCT (K)")
-    if np.isnan(v["cct"]).any():
-        warmth.text(
-            0.995,
-            0.06,
-            "gaps: near-black scenes",
-            transform=warmth.transAxes,
-            fontsize=7,
-            color="#666666",
-            ha="right",
-        )
-    warmth.text(0.005, 0.06, "warm", transform=warmth.transAxes, fontsize=8, color="#a0601a")
-    warmth.text(0.005, 0.86, "cool", transform=warmth.transAxes, fontsize=8, color="#2c5f8f")
+    _chroma_panel(chroma, x, edges, v)
+    _warmth_panel(warmth, x, edges, v)
 
     width = max(200, min(2400, round(fig.get_figwidth() * dpi)))
     strip.imshow(
@@ -154,3 +119,43 @@ def timeline(analysis: Analysis, *, dpi: int = 120) -> Figure:
     light.set_xlim(float(edges[0]), float(edges[-1]))
     fig.subplots_adjust(left=0.07, right=0.985, top=0.95, bottom=0.08)
     return fig
+
+
+def _chroma_panel(ax: Axes, x: np.ndarray, edges: np.ndarray, v: dict[str, np.ndarray]) -> None:
+    """Mean chroma (filled) and its 95th percentile (dotted), per scene."""
+    ax.fill_between(x, 0, _step(edges, v["chroma"])[1], color="#c0785a", alpha=0.35, linewidth=0)
+    ax.plot(x, _step(edges, v["chroma"])[1], color="#9c4a2c", linewidth=1.2, label="mean chroma")
+    ax.plot(
+        x,
+        _step(edges, v["chroma_p95"])[1],
+        color="#9c4a2c",
+        linewidth=0.8,
+        linestyle=":",
+        label="95th percentile",
+    )
+    top = np.nanmax(v["chroma_p95"]) if np.isfinite(v["chroma_p95"]).any() else 10.0
+    ax.set_ylim(0, max(10.0, float(top) * 1.1))
+    ax.set_ylabel("chroma C*ab")
+    ax.legend(loc="upper right", fontsize=8, frameon=False, ncols=2)
+
+
+def _warmth_panel(ax: Axes, x: np.ndarray, edges: np.ndarray, v: dict[str, np.ndarray]) -> None:
+    """CCT per scene over the warm and cool bands; gaps where scenes are near black."""
+    low, high = CCT_LIMITS_K[0] - 300, CCT_LIMITS_K[1] + 300  # clipped values stay visible
+    ax.axhspan(low, WARM_BELOW_K, color="#f3b46b", alpha=0.18, linewidth=0)
+    ax.axhspan(COOL_ABOVE_K, high, color="#6fa8dc", alpha=0.18, linewidth=0)
+    ax.plot(x, _step(edges, v["cct"])[1], color="#3d3d3d", linewidth=1.2)
+    ax.set_ylim(low, high)
+    ax.set_ylabel("CCT (K)")
+    if np.isnan(v["cct"]).any():
+        ax.text(
+            0.995,
+            0.06,
+            "gaps: near-black scenes",
+            transform=ax.transAxes,
+            fontsize=7,
+            color="#666666",
+            ha="right",
+        )
+    ax.text(0.005, 0.06, "warm", transform=ax.transAxes, fontsize=8, color="#a0601a")
+    ax.text(0.005, 0.86, "cool", transform=ax.transAxes, fontsize=8, color="#2c5f8f")

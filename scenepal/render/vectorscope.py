@@ -9,12 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from scenepal import color
 from scenepal.export import display_path
 from scenepal.models import Analysis
-from scenepal.stats import DENSITY_BINS, DENSITY_LIMIT, hue_deg
+from scenepal.stats import hue_deg
+from scenepal.stats_histograms import DENSITY_BINS, DENSITY_LIMIT
 
 
 def _skin_line_deg() -> float:
@@ -52,6 +54,22 @@ def vectorscope(analysis: Analysis, *, dpi: int = 120) -> Figure:
     ax.set_facecolor("#000000")
     name = display_path(Path(analysis.video.path).name)
     fig.suptitle(f"{name} · vectorscope (CIELAB a*b*)", fontsize=10, weight="bold", color="#dddddd")
+    reach = _density(ax, analysis)
+    _graticule(ax, reach)
+    ax.set_xlim(-reach, reach)
+    ax.set_ylim(-reach, reach)
+    ax.set_aspect("equal")
+    ax.set_xlabel("a*  (green - red)", color="#bbbbbb", fontsize=8)
+    ax.set_ylabel("b*  (blue - yellow)", color="#bbbbbb", fontsize=8)
+    ax.tick_params(colors="#888888", labelsize=7)
+    for spine in ax.spines.values():
+        spine.set_color("#444444")
+    return fig
+
+
+def _density(ax: Axes, analysis: Analysis) -> float:
+    """Draw the film's a*b* density (log-scaled); the chroma the view must reach to hold
+    99.5 % of the pixels (at least 40)."""
     stats = analysis.stats
     density = None if stats is None or stats.histograms is None else stats.histograms.ab
     cell = 2 * DENSITY_LIMIT / DENSITY_BINS
@@ -73,7 +91,11 @@ def vectorscope(analysis: Analysis, *, dpi: int = 120) -> Figure:
         )
     else:
         ax.text(0, 0, "no statistics in this analysis", color="#bbbbbb", ha="center")
-    reach = min(reach, DENSITY_LIMIT)
+    return min(reach, DENSITY_LIMIT)
+
+
+def _graticule(ax: Axes, reach: float) -> None:
+    """Chroma rings every 20, the axes, the skin-tone line and the primaries' directions."""
     ring = np.linspace(0, 2 * np.pi, 200)
     for c in range(20, int(reach) + 1, 20):
         ax.plot(c * np.cos(ring), c * np.sin(ring), color="#ffffff30", linewidth=0.6)
@@ -115,12 +137,3 @@ def vectorscope(analysis: Analysis, *, dpi: int = 120) -> Figure:
             va="center",
             weight="bold",
         )
-    ax.set_xlim(-reach, reach)
-    ax.set_ylim(-reach, reach)
-    ax.set_aspect("equal")
-    ax.set_xlabel("a*  (green - red)", color="#bbbbbb", fontsize=8)
-    ax.set_ylabel("b*  (blue - yellow)", color="#bbbbbb", fontsize=8)
-    ax.tick_params(colors="#888888", labelsize=7)
-    for spine in ax.spines.values():
-        spine.set_color("#444444")
-    return fig
