@@ -203,11 +203,13 @@ def _film_frame(frame: Frame, scene: Scene, shown: Scene) -> int:
     return min(max(estimate, shown.start_frame), shown.end_frame - 1)
 
 
-def small_jpeg(data: bytes, *, width: int, quality: int) -> bytes:
-    """A smaller copy of a JPEG thumbnail, ``width`` pixels wide (for pages that inline many).
+def small_jpeg(data: bytes, *, width: int, quality: int) -> tuple[bytes, int, int]:
+    """A smaller copy of a JPEG thumbnail, at most ``width`` pixels wide (for pages that inline
+    many): its bytes, width and height.
 
     Raises:
         ValueError: the bytes are not a picture.
     """
     image = decode_jpeg(data)
-    return encode_jpeg(_shrink(image, min(width, image.shape[1])), quality=quality)
+    small = _shrink(image, min(width, image.shape[1]))
+    return encode_jpeg(small, quality=quality), small.shape[1], small.shape[0]

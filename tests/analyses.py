@@ -169,3 +169,30 @@ def with_representatives(
         rep = Representative(r.scene.start_frame, r.scene.start_s, encode_jpeg(image))
         results.append(dataclasses.replace(r, representative=rep))
     return dataclasses.replace(analysis, scenes=tuple(results))
+
+
+def with_photo_representatives(analysis: Analysis, *, seed: int = 0) -> Analysis:
+    """``analysis`` with a photographic thumbnail (320 x 134, as a 2.39:1 film gives) for every
+    scene: a different crop of one of scikit-image's photographs each, so that sizes measured
+    on it are those of real pictures, not of flat colours."""
+    import cv2
+    import skimage.data
+
+    from scenepal.models import Representative
+    from scenepal.thumbs import encode_jpeg
+
+    names = ("astronaut", "chelsea", "coffee", "rocket", "hubble_deep_field")
+    photos = [np.asarray(getattr(skimage.data, n)()) for n in names]
+    rng = np.random.default_rng(seed)
+    results = []
+    for r in analysis.scenes:
+        photo = photos[r.scene.index % len(photos)]
+        h, w = photo.shape[:2]
+        cw = int(rng.integers(w // 3, w))
+        ch = min(h, round(cw / 2.39))
+        x, y = int(rng.integers(0, w - cw + 1)), int(rng.integers(0, h - ch + 1))
+        crop = np.ascontiguousarray(photo[y : y + ch, x : x + cw, :3])
+        image = np.asarray(cv2.resize(crop, (320, 134), interpolation=cv2.INTER_AREA), np.uint8)
+        rep = Representative(r.scene.start_frame, r.scene.start_s, encode_jpeg(image))
+        results.append(dataclasses.replace(r, representative=rep))
+    return dataclasses.replace(analysis, scenes=tuple(results))

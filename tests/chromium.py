@@ -14,6 +14,7 @@ machine.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import fcntl
 import json
@@ -23,6 +24,7 @@ import shutil
 import signal
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -164,6 +166,31 @@ class Browser:
             if event.get("method") == "Network.requestWillBeSent":
                 visit.requests.append(event["params"]["request"]["url"])
         return visit
+
+    def wait_for(
+        self, expression: str, done: Callable[[Any], bool], *, timeout_s: float = 30.0
+    ) -> Any:
+        """The value of ``expression`` once ``done`` accepts it (polled), or its last value
+        when ``timeout_s`` has passed."""
+        deadline = time.monotonic() + timeout_s
+        value = self.evaluate(expression)
+        while not done(value) and time.monotonic() < deadline:
+            time.sleep(0.05)
+            value = self.evaluate(expression)
+        return value
+
+    def screenshot(self, *, width: int = 1280, height: int = 2400) -> bytes:
+        """A PNG of the page as a ``width`` x ``height`` window shows it from its top."""
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            session=True,
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+        shot = self.call("Page.captureScreenshot", session=True, format="png")
+        return base64.b64decode(shot["data"])
 
     def evaluate(self, expression: str) -> Any:
         """The value of a JavaScript expression in the page (JSON-serialisable)."""

@@ -47,8 +47,8 @@ from scenepal.cli import app
 
 SCENEPAL = Path(sys.executable).with_name("scenepal")
 OUTPUTS = [
-    "analysis.json", "barcode.png", "huewheel.png", "palettes.png", "report.html", "scenes.csv",
-    "thumbs", "timeline.bin", "timeline.png", "vectorscope.png",
+    "analysis.json", "barcode.png", "huewheel.png", "palettes.pdf", "palettes.png", "report.html",
+    "scenes.csv", "thumbs", "timeline.bin", "timeline.png", "vectorscope.png",
 ]  # fmt: skip
 PLOTS = {"huewheel.png", "timeline.png", "vectorscope.png"}  # only with statistics
 # A resumable run may leave its checkpoint in the output folder (scenepal/checkpoint.py).

@@ -28,7 +28,9 @@ from scenepal.outputs import check_output_folder, default_output_folder, write_o
 RED, BLUE, WHITE = (200, 30, 30), (20, 20, 120), (250, 250, 250)
 COLORS = 32  # no film palette clustering: fast
 
-BASE_FILES = {"analysis.json", "scenes.csv", "barcode.png", "palettes.png", "report.html"}
+BASE_FILES = {
+    "analysis.json", "scenes.csv", "barcode.png", "palettes.png", "palettes.pdf", "report.html"
+}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import re
 import time
 from html.parser import HTMLParser
 
 import pytest
-from analyses import make_analysis
+from analyses import make_analysis, with_representatives
 from stats_analyses import with_stats
 
 from scenepal.models import Analysis
 from scenepal.outputs import render_files, report_page
 from scenepal.report import report_html
+from scenepal.thumbs import decode_jpeg
 
 SCENES = [
     (4.0, [((230, 140, 60), 0.7), ((40, 140, 150), 0.3)]),
@@ -102,9 +105,24 @@ def test_names_and_warnings_are_escaped() -> None:
     assert "a &lt; b &amp; c" in text
 
 
-def test_thumbnails_replace_the_colours_when_given(analysis: Analysis) -> None:
-    page = parse(report_html(analysis, {}, thumbnails={0: b"\xff\xd8jpeg"}))
-    assert page.urls == ["data:image/jpeg;base64,/9hqcGVn"]
+def test_representative_frames_replace_the_colours(analysis: Analysis) -> None:
+    pictured = with_representatives(analysis, skip=(2,))
+    text = report_html(pictured, {})
+    page = parse(text)
+    assert len(page.urls) == 2 and all(u.startswith("data:image/jpeg;base64,") for u in page.urls)
+    for url, first in zip(page.urls, [(230, 140, 60), (3, 3, 3)], strict=True):
+        small = decode_jpeg(base64.b64decode(url.split(",", 1)[1]))
+        assert small.shape[:2] == (40, 96)  # 320 x 134 shrunk to the table's 96 px
+        # the palette's first stripe, as drawn by with_representatives (JPEG: within a few levels)
+        assert small[30:, 30:36].reshape(-1, 3).mean(axis=0) == pytest.approx(first, abs=6)
+    assert text.count('class="th"') == 1  # the scene without a frame shows its colours
+    # a thumbnail that is not a picture: that scene shows its colours too
+    broken = dataclasses.replace(
+        pictured.scenes[0],
+        representative=dataclasses.replace(pictured.scenes[0].representative, jpeg=b"junk"),
+    )
+    text = report_html(dataclasses.replace(pictured, scenes=(broken, *pictured.scenes[1:])), {})
+    assert text.count('class="th"') == 2
 
 
 def test_the_report_is_in_the_outputs_unless_asked_not_to(analysis: Analysis) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from analyses import make_analysis
+from analyses import make_analysis, with_representatives
 from chromium import CHROMIUM, Browser
 from stats_analyses import with_stats
 
@@ -37,14 +37,23 @@ def network(requests: list[str], page: str) -> list[str]:
     return [r for r in requests if r != page and not r.startswith("data:")]
 
 
+THUMBS_JS = """[...document.querySelectorAll('img.tn')].map(
+    i => [i.closest('tr').id, i.complete, i.naturalWidth, i.naturalHeight])"""
+
+
 def test_chromium_renders_the_report_without_the_network(tmp_path: Path) -> None:
-    analysis = with_stats(make_analysis(SCENES, black=(1,)))
+    # Scene 3 has no representative frame: it shows its colours instead.
+    analysis = with_representatives(with_stats(make_analysis(SCENES, black=(1,))), skip=(2,))
     page = tmp_path / "report.html"
     page.write_bytes(report_page(analysis))
     with Browser() as browser:
         visit = browser.visit(page.as_uri())
         rows = browser.evaluate("[...document.querySelectorAll('tr[id^=s]')].map(r => r.id)")
         swatches = browser.evaluate(SWATCHES_JS)
+        # The scenes' pictures are decoded once scrolled to (loading="lazy").
+        browser.evaluate("document.querySelector('table').scrollIntoView()")
+        thumbs = browser.wait_for(THUMBS_JS, lambda found: all(t[1] and t[2] for t in found))
+        strips = browser.evaluate("document.querySelectorAll('tr[id^=s] span.th').length")
         images = browser.evaluate("[...document.images].map(i => i.complete && i.naturalWidth > 0)")
         text = browser.evaluate("document.body.innerText")
     assert rows == ["s1", "s2", "s3", "s4"]
@@ -53,7 +62,9 @@ def test_chromium_renders_the_report_without_the_network(tmp_path: Path) -> None
     for label, background in swatches:
         r, g, b = (int(label[i : i + 2], 16) for i in (1, 3, 5))
         assert background == f"rgb({r}, {g}, {b})"
-    assert images == [True] * 4  # barcode and three plots, all decoded
+    assert thumbs == [[row, True, 96, 40] for row in ("s1", "s2", "s4")]
+    assert strips == 1
+    assert images == [True] * 7  # barcode, three plots and three scene pictures, all decoded
     assert "black (no picture)" in text and "Film statistics" in text
     assert network(visit.requests, page.as_uri()) == []
 

@@ -131,6 +131,18 @@ def write_and_say(target: Path, data: bytes) -> None:
     err.print(f"wrote {target}", markup=False)
 
 
+def say_written(folder: Path, written: list[Path]) -> None:
+    """Say on stderr which outputs were written into ``folder``: the files, and each sub-folder
+    once with its count (``thumbs/ (1,200 files)``), not a thousand thumbnail names."""
+    names: dict[str, int] = {}
+    for path in written:
+        parts = path.relative_to(folder).parts if path.is_relative_to(folder) else (path.name,)
+        key = parts[0] + ("/" if len(parts) > 1 else "")
+        names[key] = names.get(key, 0) + 1
+    listed = [f"{n} ({count:,} files)" if n.endswith("/") else n for n, count in names.items()]
+    err.print(f"wrote {folder}/: {', '.join(listed)}", markup=False)
+
+
 def folder_of(analysis_file: Path) -> Path:
     """The folder an analysis.json argument names (the file's folder, or the folder itself)."""
     return analysis_file if analysis_file.is_dir() else analysis_file.parent

@@ -32,6 +32,7 @@ from scenepal.cli._app import (
     err,
     errors,
     output_option,
+    say_written,
 )
 from scenepal.cli.render import (
     BarcodeOption,
@@ -102,7 +103,7 @@ def _report(analysis: Analysis, written: list[Path], elapsed: float, quiet: bool
         f"({fps:.0f} fps); film palette {' '.join(analysis.palette.hex_codes)}",
         markup=False,
     )
-    err.print(f"wrote {folder}/: {', '.join(p.name for p in written)}", markup=False)
+    say_written(folder, written)
 
 
 def _analyze_into(

@@ -16,11 +16,11 @@ from scenepal.cli._app import (
     DebugOption,
     NoReportOption,
     app,
-    err,
     errors,
     fail,
     folder_of,
     output_option,
+    say_written,
 )
 from scenepal.export import load_analysis
 from scenepal.outputs import check_output_folder, write_outputs
@@ -176,4 +176,4 @@ def render(
             written = write_outputs(analysis, folder, report=not no_report)
         else:
             written = write_pictures(barcode_files(analysis, request), folder)
-        err.print(f"wrote {folder}/: {', '.join(p.name for p in written)}", markup=False)
+        say_written(folder, written)
