@@ -188,8 +188,10 @@ def _analyze(film: str, out: str, *, preview: bool) -> dict[str, Any]:
     results._palette_of = timed_palette_of  # looked up at call time by scene_result
     result: dict[str, Any] = {}
     with _timed(result):
+        cpu = _cpu_seconds()
         analysis = scenepal.analyze(film, preview=preview)
         decoded = time.perf_counter()
+        result["analysis_cpu_s"] = _cpu_seconds() - cpu
         scenepal.write_outputs(analysis, out)
         result["outputs_s"] = time.perf_counter() - decoded
     result.update(

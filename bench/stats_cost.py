@@ -4,12 +4,14 @@ Runs scenepal analyze on the bench film in fresh processes, alternating with and
 statistics (``bench._child analyze`` and ``analyze_without_stats``), so that a busy, noisy
 machine weighs on both alike; prints each run and the medians: the analysis wall (decoding
 pass, statistics included), the outputs wall (the plots and report.html are drawn only with
-statistics) and the extra share of each.
+statistics), the analysis's CPU time (all threads: what a busy machine disturbs least) and the
+extra share of each.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 from pathlib import Path
@@ -31,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         film, _ = make_film(args.seconds, args.width, args.height, args.films)
     runs: dict[str, list[tuple[float, float]]] = {"analyze": [], "analyze_without_stats": []}
+    cpus: dict[str, list[float]] = {step: [] for step in runs}
     for round_ in range(args.rounds):
         order = list(runs) if round_ % 2 == 0 else list(runs)[::-1]
         for step in order:
@@ -38,9 +41,11 @@ def main(argv: list[str] | None = None) -> int:
                 run = child(step, str(film), str(Path(out) / "o"), timeout=1800)
             outputs = float(run.extra.get("outputs_s", 0.0))
             runs[step].append((run.wall - outputs, outputs))
+            cpus[step].append(float(run.extra.get("analysis_cpu_s", float("nan"))))
             print(
-                f"round {round_ + 1} {step:22s} analysis {run.wall - outputs:6.2f} s  "
-                f"outputs {outputs:5.2f} s",
+                f"round {round_ + 1} {step:22s} analysis {run.wall - outputs:6.2f} s "
+                f"(CPU {cpus[step][-1]:6.2f} s)  outputs {outputs:5.2f} s  "
+                f"load {os.getloadavg()[0]:.2f}",
                 flush=True,
             )
     with_s = [a for a, _ in runs["analyze"]]
@@ -52,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"median analysis: with statistics {a:.2f} s, without {b:.2f} s: {a / b - 1:+.1%}")
     print(f"median outputs: with statistics (plots, report) {c:.2f} s, without {d:.2f} s")
     print(f"median total: {a + c:.2f} s against {b + d:.2f} s: {(a + c) / (b + d) - 1:+.1%}")
+    e, f = statistics.median(cpus["analyze"]), statistics.median(cpus["analyze_without_stats"])
+    print(
+        f"median analysis CPU time: with statistics {e:.2f} s, without {f:.2f} s: {e / f - 1:+.1%}"
+    )
     return 0
 
 

@@ -14,6 +14,8 @@ The reference pixels are decoded by scenepal's own reader (``--decoder scenepal`
 default), so that only the sampling and the clustering are judged: PyAV's ``rgb24`` conversion
 (swscale, ``--decoder pyav``) is about one 8-bit level darker than the encoded truth, which alone
 makes a near-black shot's palette look 1.5x to 2x worse than a reference fitted to those pixels.
+The sampling ratio judges the sampling alone: scenepal's error over that of its own clustering
+(same seeds) on a uniform sample of every kept frame's pixels.
 ``excluded`` is the frames scenepal left out of the take's scenes (older versions
 do not report it: for them it is estimated from the sampled frames they dropped, times the
 sampling period).
@@ -139,6 +141,19 @@ def decoded_frames(path: Path, decoder: str) -> list[np.ndarray]:
         return [frame.rgb for frame in reader.frames()]
 
 
+def every_frame_error(pixels: np.ndarray, colors: int, seeds: int) -> float:
+    """The error of scenepal's own clustering on a uniform 12,000-pixel sample of every kept
+    frame (median over seeds): scenepal's error over this one is what its sampling costs."""
+    from scenepal.palette import extract_palette
+
+    errors = []
+    for seed in range(seeds):
+        drawn = pixels[np.random.default_rng(seed).choice(len(pixels), 12_000, replace=False)]
+        palette = extract_palette(drawn, colors=colors, seed=seed)
+        errors.append(pixel_error(pixels, np.array([s.lab for s in palette.swatches])))
+    return float(np.median(errors))
+
+
 def has_bar_black(result: Any, pixels: np.ndarray) -> bool:
     """True when the palette holds a swatch darker than the picture (the bars' black): under
     half the 5th percentile of the picture's L* (or of 20, for dark pictures)."""
@@ -168,6 +183,7 @@ def measure(
     excluded, reasons = excluded_frames(analysis, truth.fps)
     ratios = []
     bar_black, crops = 0, []
+    same: list[float] = []
     for n in measured:
         shot = truth.shots[n]
         kept = set(shot.kept)
@@ -182,6 +198,7 @@ def measure(
         ours = float(np.median(errors))
         ref = reference_error(pixels, k=colors)
         ratios.append((round(ours, 3), round(ref, 3), round(ours / ref, 3)))
+        same.append(round(ours / every_frame_error(pixels, colors, seeds), 3))
         scene = max(
             analysis.scenes,
             key=lambda r: len(kept & set(range(r.scene.start_frame, r.scene.end_frame))),
@@ -198,6 +215,7 @@ def measure(
         "reasons": reasons,
         "scenes": len(analysis.scenes),
         "takes": ratios,
+        "sampling": same,
         "bar_black": bar_black,
         "crops": "" if not crops else f"{sum(crops)}/{len(crops)}",
         "crop": None
@@ -236,14 +254,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         "| film | frames | true transition | excluded (by reason) | scenes | ratio per take "
-        "| takes with bar black | boxed takes with their crop |"
+        "| sampling ratio | takes with bar black | boxed takes with their crop |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         ratios = ", ".join(f"{ratio:.2f} ({ours:.2f}/{ref:.2f})" for ours, ref, ratio in r["takes"])
         print(
             f"| {r['film']} | {r['frames']} | {r['true_transition']} | {r['excluded']} "
-            f"({r['reasons']}) | {r['scenes']} | {ratios} | {r['bar_black']} | {r['crops']} |"
+            f"({r['reasons']}) | {r['scenes']} | {ratios} | "
+            f"{', '.join(f'{x:.2f}' for x in r['sampling'])} | {r['bar_black']} | {r['crops']} |"
         )
     print(f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)
     if args.json:

@@ -401,20 +401,17 @@ def _sample_move(rng: np.random.Generator, seconds: float) -> Move:
         y_b = float(np.clip(y_a + rng.uniform(-0.1, 0.1), 0, 1))
         if kind == "pull_out":
             zoom_a, zoom_b, x_a, x_b, y_a, y_b = zoom_b, zoom_a, x_b, x_a, y_b, y_a
-    elif kind == "pan":
+    elif kind in ("pan", "tilt"):  # along x or y, either way
         zoom_a = zoom_b = rng.uniform(0.6, 0.85)
         span = min(0.8, place_speed * seconds)
-        x_a = rng.uniform(0.05, 0.95 - span)
-        x_b = x_a + span
+        a = rng.uniform(0.05, 0.95 - span)
+        b = a + span
         if rng.random() < 0.5:
-            x_a, x_b = x_b, x_a
-    elif kind == "tilt":
-        zoom_a = zoom_b = rng.uniform(0.6, 0.85)
-        span = min(0.8, place_speed * seconds)
-        y_a = rng.uniform(0.05, 0.95 - span)
-        y_b = y_a + span
-        if rng.random() < 0.5:
-            y_a, y_b = y_b, y_a
+            a, b = b, a
+        if kind == "pan":
+            x_a, x_b = a, b
+        else:
+            y_a, y_b = a, b
     else:  # drift: a slow diagonal glide with a slight zoom
         zoom_b = float(np.clip(zoom_a + rng.uniform(-0.05, 0.05), 0.55, 1.0))
         x_b = float(np.clip(x_a + rng.uniform(-0.15, 0.15), 0, 1))
@@ -1145,33 +1142,16 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
             "truth. Deterministic for a given --seed."
         ),
     )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=DEFAULT_OUT,
-        help="output film, .mp4 (default: samples/sample.mp4)",
-    )
-    parser.add_argument(
-        "--width", type=_even_size, default=DEFAULT_WIDTH, help="frame width (default: %(default)s)"
-    )
-    parser.add_argument(
-        "--height",
-        type=_even_size,
-        default=DEFAULT_HEIGHT,
-        help="frame height (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--seconds", type=float, default=DEFAULT_SECONDS, help="film length (default: %(default)s)"
-    )
-    parser.add_argument(
-        "--fps", type=int, default=DEFAULT_FPS, help="frames per second (default: %(default)s)"
-    )
-    parser.add_argument(
-        "--seed",
-        type=int,
-        default=DEFAULT_SEED,
-        help="seed of all randomness (default: %(default)s)",
-    )
+    valued: list[tuple[str, Callable[[str], Any], Any, str]] = [
+        ("--out", Path, DEFAULT_OUT, "output film, .mp4"),
+        ("--width", _even_size, DEFAULT_WIDTH, "frame width"),
+        ("--height", _even_size, DEFAULT_HEIGHT, "frame height"),
+        ("--seconds", float, DEFAULT_SECONDS, "film length"),
+        ("--fps", int, DEFAULT_FPS, "frames per second"),
+        ("--seed", int, DEFAULT_SEED, "seed of all randomness"),
+    ]
+    for flag, kind, default, what in valued:
+        parser.add_argument(flag, type=kind, default=default, help=f"{what} (default: %(default)s)")
     parser.add_argument(
         "--letterbox",
         type=float,

@@ -10,7 +10,8 @@ builtin exception that matches its meaning, so callers may catch either::
     ├── VideoOpenError(ScenepalError, OSError)          the input is not a usable video
     │   └── HdrRefusedError                             HDR input with ``hdr="refuse"``
     ├── AnalysisFileError(ScenepalError, ValueError)    an analysis.json cannot be read back
-    └── OutputError(ScenepalError, OSError)             the output folder cannot be written
+    ├── OutputError(ScenepalError, OSError)             the output folder cannot be written
+    └── ClusterError(ScenepalError, ConnectionError)    a Dask scheduler cannot be reached
 
 Messages are one line, written for the person who ran the command.
 """
@@ -44,3 +45,7 @@ class AnalysisFileError(ScenepalError, ValueError):
 
 class OutputError(ScenepalError, OSError):
     """The output folder or one of its files cannot be written."""
+
+
+class ClusterError(ScenepalError, ConnectionError):
+    """The Dask cluster a batch was pointed at cannot be reached."""

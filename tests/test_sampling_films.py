@@ -44,17 +44,13 @@ SIZE = {"width": 128, "height": 72}
 
 
 @pytest.fixture(scope="module")
-def takes_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("takes")
-
-
-@pytest.fixture(scope="module")
-def film(takes_dir: Path) -> Callable[..., TakesTruth]:
+def film(film_dir: Path) -> Callable[..., TakesTruth]:
+    """Write a film of takes once per module for each name (in the session's film folder)."""
     cache: dict[str, TakesTruth] = {}
 
     def make(name: str, takes: list[Take], **kwargs: int) -> TakesTruth:
         if name not in cache:
-            cache[name] = write_takes(takes_dir / f"{name}.mp4", takes, **{**SIZE, **kwargs})
+            cache[name] = write_takes(film_dir / f"takes-{name}.mp4", takes, **{**SIZE, **kwargs})
         return cache[name]
 
     return make
@@ -67,6 +63,13 @@ LIGHT = {
     "night_flash": [Take("rocket", "night", 96, gains=flash(96, night=1.0))],
     "strobe": [Take("camera", "cool", 96, gains=strobe(96))],
 }
+
+
+FADES = [
+    Take("coffee", "warm", 84, gains=fade_out(84, 24, 12), fade_out=36),
+    Take("chelsea", "cool", 72, gains=fade_in(72, 24), fade_in=24),
+]
+"""A fade out through 12 black frames, then a fade in: 24 + 12 and 24 transition frames."""
 
 
 def excluded(a: Analysis) -> Excluded:
@@ -121,13 +124,7 @@ def test_palettes_of_light_changes_are_as_good_as_from_every_frame(
 def test_a_fade_out_and_in_through_black_is_left_out_to_two_frames(
     film: Callable[..., TakesTruth],
 ) -> None:
-    truth = film(
-        "fades",
-        [
-            Take("coffee", "warm", 84, gains=fade_out(84, 24, 12), fade_out=36),
-            Take("chelsea", "cool", 72, gains=fade_in(72, 24), fade_in=24),
-        ],
-    )
+    truth = film("fades", FADES)
     got = excluded(scenepal.analyze(truth.path))
     # Truth: 24 frames fading out, 12 black, 24 fading in (the detector may cut anywhere in
     # the black, or not at all: then the fades are a dip).
@@ -284,12 +281,6 @@ def test_the_takes_truth_places_the_cut_and_the_transitions(
     film: Callable[..., TakesTruth],
 ) -> None:
     # The cut between the two takes of the fade film sits where the truth says.
-    truth = film(
-        "fades",
-        [
-            Take("coffee", "warm", 84, gains=fade_out(84, 24, 12), fade_out=36),
-            Take("chelsea", "cool", 72, gains=fade_in(72, 24), fade_in=24),
-        ],
-    )
+    truth = film("fades", FADES)
     assert truth.cuts == (84,)
     assert len(truth.shots[0].transition) == 36 and len(truth.shots[1].transition) == 24

@@ -47,12 +47,23 @@ from scenepal.cli.render import (
     YearOption,
     request_of,
 )
-from scenepal.config import COLOR_SPACES, HDR_MODES, AnalysisConfig
+from scenepal.cli.settings import (
+    DEFAULTS,
+    ColorsOption,
+    ColorSpaceOption,
+    DetectorOption,
+    HdrOption,
+    MinSceneLenOption,
+    PreviewOption,
+    SeedOption,
+    ThresholdOption,
+    config_from,
+)
+from scenepal.config import AnalysisConfig
 from scenepal.export import analysis_to_json, timecode
 from scenepal.models import Analysis
 from scenepal.outputs import check_output_folder, default_output_folder, write_outputs
 from scenepal.rendering import PictureRequest, barcode_files
-from scenepal.scenes import DETECTORS
 
 
 class _RateColumn(ProgressColumn):
@@ -140,9 +151,6 @@ def _analyze_into(
     return analysis
 
 
-_DEFAULTS = AnalysisConfig()
-
-
 @app.command(epilog=EXIT_CODES_HELP)
 def analyze(
     video: Annotated[str, typer.Argument(help="The film to analyse.", show_default=False)],
@@ -150,33 +158,14 @@ def analyze(
         Path | None,
         output_option("Output folder (default: <film>.scenepal/ next to the film)."),
     ] = None,
-    colors: Annotated[
-        int, typer.Option("--colors", "-k", min=1, max=32, help="Colours per palette.")
-    ] = _DEFAULTS.colors,
-    detector: Annotated[
-        str,
-        typer.Option("--detector", "-d", help=f"Scene detector: {', '.join(DETECTORS)}."),
-    ] = _DEFAULTS.detector,
-    threshold: Annotated[
-        float | None,
-        typer.Option(help="Detector threshold (default: the detector's own)."),
-    ] = None,
-    min_scene_len: Annotated[
-        int, typer.Option(min=1, help="Shortest scene, in frames.")
-    ] = _DEFAULTS.min_scene_len,
-    seed: Annotated[int, typer.Option(min=0, help="Clustering seed.")] = _DEFAULTS.seed,
-    color_space: Annotated[
-        str, typer.Option(help=f"Space to cluster in: {', '.join(COLOR_SPACES)}.")
-    ] = _DEFAULTS.color_space,
-    hdr: Annotated[
-        str, typer.Option(help=f"HDR handling: {', '.join(HDR_MODES)}.")
-    ] = _DEFAULTS.hdr,
-    preview: Annotated[
-        bool,
-        typer.Option(
-            "--preview", help="Keyframes only: many times faster, approximate scene boundaries."
-        ),
-    ] = False,
+    colors: ColorsOption = DEFAULTS.colors,
+    detector: DetectorOption = DEFAULTS.detector,
+    threshold: ThresholdOption = None,
+    min_scene_len: MinSceneLenOption = DEFAULTS.min_scene_len,
+    seed: SeedOption = DEFAULTS.seed,
+    color_space: ColorSpaceOption = DEFAULTS.color_space,
+    hdr: HdrOption = DEFAULTS.hdr,
+    preview: PreviewOption = False,
     restart: Annotated[
         bool,
         typer.Option(
@@ -212,16 +201,7 @@ def analyze(
     command-line option; the work is in _analyze_into.)
     """
     with errors(debug), sigterm_as_interrupt():
-        config = AnalysisConfig(
-            colors=colors,
-            detector=detector,
-            threshold=threshold,
-            min_scene_len=min_scene_len,
-            seed=seed,
-            color_space=color_space,
-            hdr=hdr,
-            preview=preview,
-        )
+        config = config_from(locals())
         pictures = request_of(
             barcode, size, print_size, dpi, fmt, poster, title, year, smooth, inner
         )
