@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from matplotlib.collections import PathCollection, PolyCollection
+from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
@@ -24,7 +24,7 @@ from matplotlib.path import Path as MplPath
 from scenepal.models import Analysis
 from scenepal.render.barcode import draw
 from scenepal.render.barcodes import BarcodeMode, BarcodeOptions
-from scenepal.render.vector import Drawing, Wedge, bezier_arc
+from scenepal.render.vector import Box, Drawing, Wedge, bezier_arc
 
 VectorSource = Callable[[tuple[int, int]], Drawing]
 """Makes a mode's vector shapes at a pixel size."""
@@ -240,63 +240,46 @@ def _barcode(
     def at(px: float, py: float) -> tuple[float, float]:
         return page.xy(x + px * sx, y + py * sy)
 
-    if shapes.boxes:
-        polygons = [
-            [
-                at(b.x, b.y),
-                at(b.x + b.width, b.y),
-                at(b.x + b.width, b.y + b.height),
-                at(b.x, b.y + b.height),
-            ]
-            for b in shapes.boxes
-        ]
-        colors = np.array([b.fill for b in shapes.boxes]) / 255
-        page.fig.add_artist(
-            PolyCollection(
-                polygons,
-                facecolors=colors,
-                edgecolors="none",
-                linewidths=0,
-                antialiaseds=False,
-                transform=page.fig.transFigure,
-                zorder=2,
-            )
+    paths = [_box_path(b, at) for b in shapes.boxes] + [_wedge_path(w, at) for w in shapes.wedges]
+    fills = [b.fill for b in shapes.boxes] + [w.fill for w in shapes.wedges]
+    page.fig.add_artist(
+        PathCollection(
+            paths,
+            facecolors=np.array(fills) / 255,
+            edgecolors="none",
+            linewidths=0,
+            antialiaseds=False,
+            transform=page.fig.transFigure,
+            zorder=2,
         )
-    if shapes.wedges:
-        paths = [_wedge_path(wedge, at) for wedge in shapes.wedges]
-        colors = np.array([wedge.fill for wedge in shapes.wedges]) / 255
-        page.fig.add_artist(
-            PathCollection(
-                paths,
-                facecolors=colors,
-                edgecolors="none",
-                linewidths=0,
-                antialiaseds=False,
-                transform=page.fig.transFigure,
-                zorder=2,
-            )
-        )
+    )
+
+
+def _box_path(box: Box, place: Place) -> MplPath:
+    """A box as a closed matplotlib path, in figure coordinates."""
+    corners = [(box.x, box.y), (box.x + box.width, box.y)]
+    corners += [(box.x + box.width, box.y + box.height), (box.x, box.y + box.height)]
+    verts = [place(px, py) for px, py in corners]
+    return MplPath([*verts, verts[0]], closed=True)
 
 
 def _wedge_path(wedge: Wedge, place: Place) -> MplPath:
     """A wedge as a matplotlib path of cubic Bézier arcs, in figure coordinates."""
-    verts: list[tuple[float, float]] = []
-    codes: list[int] = []
-    outer = wedge.arc(wedge.outer)
-    verts.append(place(outer[0][0], outer[0][1]))
-    codes.append(int(MplPath.MOVETO))
-    for c1, c2, end in bezier_arc(wedge, wedge.outer, reverse=False):
-        verts += [place(*c1), place(*c2), place(*end)]
-        codes += [int(MplPath.CURVE4)] * 3
+    start = wedge.arc(wedge.outer)[0]
+    verts = [place(start[0], start[1])]
+    codes = [int(MplPath.MOVETO)]
+
+    def arc(radius: float, *, reverse: bool) -> None:
+        for c1, c2, end in bezier_arc(wedge, radius, reverse=reverse):
+            verts.extend([place(*c1), place(*c2), place(*end)])
+            codes.extend([int(MplPath.CURVE4)] * 3)
+
+    arc(wedge.outer, reverse=False)
+    inner = wedge.point(wedge.inner, wedge.end) if wedge.inner > 0 else (wedge.cx, wedge.cy)
+    verts.append(place(*inner))
+    codes.append(int(MplPath.LINETO))
     if wedge.inner > 0:
-        verts.append(place(*wedge.point(wedge.inner, wedge.end)))
-        codes.append(int(MplPath.LINETO))
-        for c1, c2, end in bezier_arc(wedge, wedge.inner, reverse=True):
-            verts += [place(*c1), place(*c2), place(*end)]
-            codes += [int(MplPath.CURVE4)] * 3
-    else:
-        verts.append(place(wedge.cx, wedge.cy))
-        codes.append(int(MplPath.LINETO))
+        arc(wedge.inner, reverse=True)
     verts.append(verts[0])
     codes.append(int(MplPath.CLOSEPOLY))
     return MplPath(verts, codes)
