@@ -15,10 +15,14 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from scenepal import analyze
+from scenepal.batch import BatchReport, FilmFailure, cluster
 from scenepal.batch.catalog import Catalog, Owner, settings_text
 from scenepal.batch.films import Identity, find_films
+from scenepal.batch.task import remove_leftovers
 from scenepal.cli import app
+from scenepal.cli import batch as batch_cli
 from scenepal.config import AnalysisConfig
+from scenepal.errors import ClusterError
 from scenepal.outputs import write_outputs
 
 runner = CliRunner()
@@ -154,3 +158,66 @@ def test_batch_usage_errors_are_exit_2(tmp_path: Path, args: list[str]) -> None:
 def test_batch_without_output_is_a_usage_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["batch", str(tmp_path)])
     assert result.exit_code == 2
+
+
+def _library(tmp_path: Path) -> Path:
+    (tmp_path / "films").mkdir()
+    return tmp_path / "films"
+
+
+def test_batch_lists_failed_films_and_exits_3(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = BatchReport(
+        total=5,
+        analysed=2,
+        skipped=0,
+        failures=(FilmFailure("bad.mp4", "not a video"),),
+        frames=100,
+        elapsed_s=2.0,
+    )
+    monkeypatch.setattr(batch_cli, "run_batch", lambda *a, **k: report)
+    result = runner.invoke(app, ["batch", str(_library(tmp_path)), "-o", str(corpus), "--json"])
+    assert result.exit_code == 3
+    assert "scenepal: failed: bad.mp4: not a video" in result.stderr
+    assert "5 films: 2 analysed, 0 already done, 1 failed" in result.stderr
+    assert json.loads(result.stdout)["counts"]["failed"] == 1  # the catalog's summary
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "message"),
+    [
+        (KeyboardInterrupt(), 130, "the films in flight are pending again"),
+        (ClusterError("cannot reach the Dask scheduler at tcp://x:1"), 69, "cannot reach"),
+    ],
+)
+def test_batch_interrupted_or_without_scheduler(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: BaseException, code: int, message: str
+) -> None:
+    def fails(*args: object, **kwargs: object) -> BatchReport:
+        raise error
+
+    monkeypatch.setattr(batch_cli, "run_batch", fails)
+    result = runner.invoke(app, ["batch", str(_library(tmp_path)), "-o", str(tmp_path / "c")])
+    assert result.exit_code == code
+    assert message in result.stderr
+
+
+def test_an_unreachable_scheduler_is_a_cluster_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT_S", 1)
+    with (
+        pytest.raises(ClusterError, match="cannot reach the Dask scheduler"),
+        cluster.connect("tcp://127.0.0.1:9"),
+    ):
+        pass
+
+
+def test_leftovers_of_a_killed_write_are_removed_even_with_glob_characters(tmp_path: Path) -> None:
+    output = tmp_path / "a[1].mkv.scenepal"
+    stale = tmp_path / ".a[1].mkv.scenepal.x7q.tmp"
+    other = tmp_path / ".b.mkv.scenepal.x7q.tmp"
+    for folder in (stale, other):
+        folder.mkdir()
+        (folder / "analysis.json").write_text("{}")
+    remove_leftovers(output)
+    assert not stale.exists() and other.exists()
