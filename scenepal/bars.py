@@ -190,28 +190,40 @@ def crop_of(box: Rect | None, width: int, height: int) -> Rect | None:
     return box
 
 
-def inside_box(
-    rgb: NDArray[np.uint8], box: Rect | None, width: int, height: int
-) -> NDArray[np.uint8]:
-    """The part of a scaled frame ``rgb`` (uint8 (h, w, 3)) inside ``box`` (source pixels of a
-    ``width`` x ``height`` frame), shrunk by one scaled pixel per bar (the scaled edge mixes
-    bar and picture); the whole frame without a box, or when nothing would be left.
+def analysis_box(box: Rect | None, shape: tuple[int, int], source: tuple[int, int]) -> Rect:
+    """The picture area ``box`` (source pixels of a ``source`` (width, height) frame) at
+    analysis size ``shape`` (h, w), shrunk by one analysis pixel at each bar (the scaled edge
+    mixes bar and picture); the whole frame without a box, or when nothing would be left.
 
-    >>> frame = np.zeros((10, 20, 3), np.uint8)
-    >>> inside_box(frame, Rect(0, 20, 200, 60), 200, 100).shape
-    (4, 20, 3)
+    >>> analysis_box(Rect(0, 140, 1920, 800), (144, 256), (1920, 1080))
+    Rect(x=0, y=20, width=256, height=104)
     """
+    h, w = shape
     if box is None:
-        return rgb
-    h, w = rgb.shape[:2]
+        return Rect(0, 0, w, h)
+    width, height = source
     sy, sx = h / height, w / width
     top = math.ceil(box.y * sy) + (1 if box.y > 0 else 0)
     bottom = math.floor(box.bottom * sy) - (1 if box.bottom < height else 0)
     left = math.ceil(box.x * sx) + (1 if box.x > 0 else 0)
     right = math.floor(box.right * sx) - (1 if box.right < width else 0)
     if bottom <= top or right <= left:
-        return rgb
-    return rgb[top:bottom, left:right]
+        return Rect(0, 0, w, h)
+    return Rect.from_edges(left=left, top=top, right=right, bottom=bottom)
+
+
+def inside_box(
+    rgb: NDArray[np.uint8], box: Rect | None, width: int, height: int
+) -> NDArray[np.uint8]:
+    """The part of a scaled frame ``rgb`` (uint8 (h, w, 3)) inside ``box`` (source pixels of a
+    ``width`` x ``height`` frame): :func:`analysis_box` of it.
+
+    >>> frame = np.zeros((10, 20, 3), np.uint8)
+    >>> inside_box(frame, Rect(0, 20, 200, 60), 200, 100).shape
+    (4, 20, 3)
+    """
+    inner = analysis_box(box, (rgb.shape[0], rgb.shape[1]), (width, height))
+    return rgb[inner.y : inner.bottom, inner.x : inner.right]
 
 
 def film_crop(results: tuple[SceneResult, ...] | list[SceneResult]) -> Rect | None:

@@ -1,7 +1,8 @@
 """Checkpoints: the finished part of an analysis, saved as it goes, so a long run can resume.
 
 A checkpoint lives in the output folder as ``.scenepal-checkpoint.json``. It holds the scenes
-whose palettes are done (with their crops and excluded frames), the frame and time where the
+whose palettes are done (with their crops and excluded frames), their frames' mean colours
+(the frame timeline, as base64 of its file's bytes), the frame and time where the
 next scene starts, and what the sampler needs to begin that scene as an uninterrupted run would
 (the thumbnails of the frames before it). It is keyed by the film's identity (size,
 modification time and a hash of its first and last 64 KiB), the settings and scenepal's
@@ -17,13 +18,15 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scenepal import frametimeline
 from scenepal.export import scene_result_from_dict, scene_result_to_dict
+from scenepal.frametimeline import FrameTimeline
 from scenepal.models import Representative, SceneResult
 from scenepal.stats_json import histograms_from_text, histograms_to_text
 
@@ -61,6 +64,7 @@ class Checkpoint:
         skipped_packets: damaged packets skipped so far.
         sampler: what the sampler needs to begin the next scene as an uninterrupted run would
             (``SceneSampler.state_at``).
+        timeline: the finished scenes' frames' mean colours, every frame before ``next_frame``.
     """
 
     key: str
@@ -69,6 +73,7 @@ class Checkpoint:
     next_time_s: float
     skipped_packets: int
     sampler: dict[str, Any] = field(default_factory=dict)
+    timeline: FrameTimeline = field(default_factory=frametimeline.empty_timeline)
 
 
 def checkpoint_key(identity: str, settings: dict[str, Any], version: str) -> str:
@@ -116,6 +121,7 @@ def save(folder: str | os.PathLike[str], checkpoint: Checkpoint) -> None:
         "next_time_s": checkpoint.next_time_s,
         "skipped_packets": checkpoint.skipped_packets,
         "sampler": checkpoint.sampler,
+        "timeline": base64.b64encode(frametimeline.to_bytes(checkpoint.timeline)).decode("ascii"),
     }
     tmp = target / f"{CHECKPOINT_NAME}.{os.getpid()}.tmp"
     tmp.write_text(json.dumps(doc), encoding="utf-8")
@@ -139,6 +145,9 @@ def load(folder: str | os.PathLike[str], key: str) -> Checkpoint | None:
             next_time_s=float(doc["next_time_s"]),
             skipped_packets=int(doc["skipped_packets"]),
             sampler=dict(doc["sampler"]),
+            timeline=frametimeline.from_bytes(
+                base64.b64decode(doc["timeline"], validate=True), int(doc["next_frame"])
+            ),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -163,6 +172,7 @@ class Saver:
         results: list[Future[SceneResult]],
         skipped: int,
         sampler_state: Callable[[int], dict[str, Any]],
+        timelines: Sequence[Future[FrameTimeline]],
     ) -> None:
         """Save the scenes whose palettes are done, if it is time and there are new ones.
 
@@ -170,15 +180,18 @@ class Saver:
             results: every scene's palette so far, in order, done or still being worked on.
             skipped: damaged packets skipped so far.
             sampler_state: the sampler's state for the scene starting at a given frame.
+            timelines: every scene's frame timeline so far, in order, like ``results``.
         """
         now = time.monotonic()
         if now - self._last < EVERY_S:  # read here so tests may change it
             return
         done: list[SceneResult] = []
-        for future in results:
-            if not future.done() or future.exception() is not None:
+        pieces: list[FrameTimeline] = []
+        for future, piece in zip(results, timelines, strict=False):
+            if not (future.done() and piece.done()) or future.exception() or piece.exception():
                 break
             done.append(future.result())
+            pieces.append(piece.result())
         if len(done) <= self._saved:
             return
         last = done[-1].scene
@@ -191,6 +204,7 @@ class Saver:
                 next_time_s=last.end_s,
                 skipped_packets=skipped,
                 sampler=sampler_state(last.end_frame),
+                timeline=frametimeline.concat(pieces),
             ),
         )
         self._last, self._saved = now, len(done)

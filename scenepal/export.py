@@ -18,9 +18,11 @@ import re
 from pathlib import Path
 from typing import Any
 
+from scenepal import frametimeline
 from scenepal._callable import make_callable
 from scenepal.config import AnalysisConfig
 from scenepal.errors import AnalysisFileError, ConfigError
+from scenepal.frametimeline import TIMELINE_FILE, TIMELINE_FORMAT, FrameTimeline
 from scenepal.models import (
     SCHEMA_MAJOR,
     SCHEMA_VERSION,
@@ -181,7 +183,42 @@ def analysis_to_dict(a: Analysis) -> dict[str, Any]:
         "gaps": [[start, end] for start, end in a.gaps],
         "warnings": list(a.warnings),
         "stats": None if a.stats is None else stats_to_dict(a.stats, film=True),
+        "timeline": _timeline_ref(a.timeline),
     }
+
+
+def _timeline_ref(timeline: FrameTimeline | None) -> dict[str, Any] | None:
+    """Where analysis.json finds the frame timeline (written beside it by the outputs)."""
+    if timeline is None:
+        return None
+    return {"file": TIMELINE_FILE, "format": TIMELINE_FORMAT, "frames": len(timeline)}
+
+
+def _read_timeline(ref: Any, folder: Path | None) -> FrameTimeline | None:
+    """The timeline analysis.json names, read from ``folder``; None when it names none, when
+    no folder is known or when the file is missing.
+
+    Raises:
+        AnalysisFileError: the reference is malformed, or the file damaged.
+    """
+    if ref is None or folder is None:
+        return None
+    name, fmt, frames = ref["file"], ref["format"], int(ref["frames"])
+    if fmt != TIMELINE_FORMAT:
+        raise AnalysisFileError(
+            f"unknown timeline format {fmt!r} (this scenepal reads {TIMELINE_FORMAT})"
+        )
+    if not isinstance(name, str) or Path(name).name != name or name in ("", ".", ".."):
+        raise AnalysisFileError(
+            f"the timeline file must be a name in the analysis's folder, got {name!r}"
+        )
+    try:
+        data = (folder / name).read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise AnalysisFileError(f"cannot read {folder / name}: {exc.strerror or exc}") from exc
+    return frametimeline.from_bytes(data, frames)
 
 
 def analysis_to_json(a: Analysis) -> str:
@@ -333,7 +370,8 @@ def analysis_from_dict(doc: dict[str, Any], folder: Path | None = None) -> Analy
 
     Fields and settings it does not know are ignored. Defaults are filled only for what older
     versions did not write: ``coverage``, ``partial`` and ``gaps`` (missing in early 1.0
-    files), the statistics (since 1.2) and settings added since (see
+    files), the statistics (since 1.2), the frame timeline (since 1.5: read from ``folder``
+    when given and the file is there) and settings added since (see
     ``AnalysisConfig.from_recorded``).
 
     Raises:
@@ -362,7 +400,10 @@ def analysis_from_dict(doc: dict[str, Any], folder: Path | None = None) -> Analy
             partial=bool(doc.get("partial", False)),
             gaps=tuple((float(a), float(b)) for a, b in doc.get("gaps", ())),
             stats=None if doc.get("stats") is None else stats_from_dict(doc["stats"]),  # 1.2
+            timeline=_read_timeline(doc.get("timeline"), folder),  # since 1.5
         )
+    except AnalysisFileError:
+        raise
     except (KeyError, TypeError, ValueError, IndexError, AttributeError, ConfigError) as exc:
         raise AnalysisFileError(f"malformed analysis document: {exc!s}") from exc
 

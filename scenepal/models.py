@@ -32,6 +32,7 @@ from scenepal.stats_models import WarmthStats
 
 if TYPE_CHECKING:
     from scenepal.config import AnalysisConfig
+    from scenepal.frametimeline import FrameTimeline
 
 __all__ = [
     "SCHEMA_MAJOR",
@@ -59,7 +60,7 @@ __all__ = [
     "WarmthStats",
 ]
 
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 """Version of the analysis.json document, "major.minor": a change that older readers can read
 (a new field, a new setting) bumps the minor, any other change the major. The changes are
 listed under "Schema changes" in the README."""
@@ -367,6 +368,9 @@ class Analysis:
             and were skipped; the scenes around them span the gap.
         stats: the film's colour statistics, the scenes' weighted by their duration; None when
             no scene has statistics.
+        timeline: every decoded frame's mean colour inside its scene's picture area, with its
+            time (:mod:`scenepal.frametimeline`); None for an analysis made before it existed
+            (schema 1.5) or read without its ``timeline.bin``.
     """
 
     video: VideoInfo
@@ -383,3 +387,4 @@ class Analysis:
     partial: bool = False
     gaps: tuple[tuple[float, float], ...] = ()
     stats: ColorStats | None = None
+    timeline: FrameTimeline | None = None

@@ -19,8 +19,9 @@ from pathlib import Path
 import matplotlib as mpl
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
-from PIL import Image, PngImagePlugin
+from PIL import Image
 
+from scenepal import frametimeline
 from scenepal._entry import interrupts_held
 from scenepal.errors import OutputError
 from scenepal.export import analysis_to_json, scenes_csv
@@ -28,6 +29,7 @@ from scenepal.models import Analysis
 from scenepal.render.barcode import barcode
 from scenepal.render.plots import PLOTS
 from scenepal.render.sheet import page_names, sheets
+from scenepal.rendering import png_bytes
 from scenepal.report import report_html
 from scenepal.thumbs import THUMBS_FOLDER, thumb_name
 
@@ -65,14 +67,6 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
-
-
-def _png(image: Image.Image, version: str) -> bytes:
-    info = PngImagePlugin.PngInfo()
-    info.add_text("Software", f"scenepal {version}")
-    buf = io.BytesIO()
-    image.save(buf, format="PNG", pnginfo=info, optimize=False)
-    return buf.getvalue()
 
 
 @contextmanager
@@ -113,8 +107,10 @@ def render_files(analysis: Analysis, *, report: bool = True) -> dict[str, bytes]
     files = {
         "analysis.json": analysis_to_json(analysis).encode("utf-8"),
         "scenes.csv": scenes_csv(analysis).encode("utf-8"),
-        "barcode.png": _png(Image.fromarray(barcode(analysis)), version),
+        "barcode.png": png_bytes(Image.fromarray(barcode(analysis)), version),
     }
+    if analysis.timeline is not None:
+        files[frametimeline.TIMELINE_FILE] = frametimeline.to_bytes(analysis.timeline)
     pages = sheets(analysis)
     for name, fig in zip(page_names(len(pages)), pages, strict=True):
         files[name] = _figure_png(fig, version)
@@ -162,16 +158,21 @@ def write_file(path: str | os.PathLike[str], data: bytes) -> Path:
 
 
 def write_outputs(
-    analysis: Analysis, folder: str | os.PathLike[str], *, report: bool = True
+    analysis: Analysis,
+    folder: str | os.PathLike[str],
+    *,
+    report: bool = True,
+    extra: Mapping[str, bytes] | None = None,
 ) -> list[Path]:
     """Write every output of ``analysis`` into ``folder`` atomically; return the paths written.
-    ``report`` writes report.html too.
+    ``report`` writes report.html too; ``extra`` are more files (by name) written with them
+    (the barcodes ``analyze --barcode`` asks for).
 
     Raises:
         OutputError: the folder cannot be written (permission, not a folder, disk full).
     """
     target = check_output_folder(folder)
-    files = render_files(analysis, report=report)
+    files = {**render_files(analysis, report=report), **(extra or {})}
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
@@ -236,7 +237,9 @@ def stats_files(
 
 def report_page(analysis: Analysis) -> bytes:
     """report.html on its own: the barcode and plots it inlines are drawn for it."""
-    images = {"barcode.png": _png(Image.fromarray(barcode(analysis)), analysis.scenepal_version)}
+    images = {
+        "barcode.png": png_bytes(Image.fromarray(barcode(analysis)), analysis.scenepal_version)
+    }
     return stats_files(analysis, images, report=True)["report.html"]
 
 

@@ -2,9 +2,12 @@
 clustered in a worker thread while decoding goes on.
 
     video.open_video ─► Frame ─┬─► scenes.SceneFinder ─► cuts ─► Scene
-                               └─► sampling.SceneSampler ─► SceneFrames
-                                  results.sampled_result ─► SceneResult ─► Analysis
-         (picture area, transitions, pixel draw, palette and statistics, in the palette worker)
+                               ├─► sampling.SceneSampler ─► SceneFrames
+                               │  results.sampled_result ─► SceneResult ─► Analysis
+                               └─► frametimeline.FrameRecorder ─► SceneProfiles
+                                  frametimeline.scene_timeline ─► FrameTimeline ─► Analysis
+         (picture area, transitions, pixel draw, palette, statistics and each frame's mean
+          colour inside the picture area, in the palette worker)
 """
 
 from __future__ import annotations
@@ -19,11 +22,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Unpack
 
-from scenepal import checkpoint, results, thumbs
+from scenepal import checkpoint, frametimeline, results, thumbs
 from scenepal._version import __version__
 from scenepal.bars import film_crop
 from scenepal.config import AnalysisConfig, AnalysisOptions
 from scenepal.errors import ConfigError, VideoOpenError
+from scenepal.frametimeline import FrameRecorder, FrameTimeline, SceneProfiles
 from scenepal.models import (
     Analysis,
     Frame,
@@ -150,6 +154,7 @@ class _Ending:
     coverage: float
     partial: bool
     gaps: tuple[tuple[float, float], ...]
+    timeline: FrameTimeline
 
     def analysis(self, info: VideoInfo, cfg: AnalysisConfig) -> Analysis:
         """The analysis of the film ``info`` made with ``cfg``, with the film's palette and
@@ -168,6 +173,7 @@ class _Ending:
             partial=self.partial,
             gaps=self.gaps,
             stats=results.film_stats_of(self.results),
+            timeline=self.timeline,
         )
 
 
@@ -219,9 +225,11 @@ class _Pass:
         self._skipped_before = 0  # damaged packets met before a resumed run
         self._scenes: list[Scene] = []
         self._results: list[Future[SceneResult]] = []
+        self._recorder = FrameRecorder()
+        self._timelines: list[Future[FrameTimeline]] = []  # one per scene, like _results
         self._saver: checkpoint.Saver | None = None
         # Closed scenes wait here until the sampler has seen the next scene's first frames.
-        self._waiting: deque[tuple[SceneFrames, Scene]] = deque()
+        self._waiting: deque[tuple[SceneFrames, Scene, SceneProfiles]] = deque()
         # Frames wait here for the sampler until every cut before them is known.
         self._pending: deque[Frame] = deque()
         self._cuts: list[int] = []  # a heap of reported cuts not yet reached by the sampler
@@ -242,11 +250,15 @@ class _Pass:
         self._base, self._skipped_before = saved.next_frame, saved.skipped_packets
         self._reader.resume_at(saved.next_frame, saved.next_time_s)
         self._sampler.start_at(saved.next_frame, saved.sampler)
-        for done in saved.scenes:
+        pieces = frametimeline.split(saved.timeline, [s.scene.frame_count for s in saved.scenes])
+        for done, piece in zip(saved.scenes, pieces, strict=True):
             self._scenes.append(done.scene)
             finished: Future[SceneResult] = Future()
             finished.set_result(done)
             self._results.append(finished)
+            measured: Future[FrameTimeline] = Future()
+            measured.set_result(piece)
+            self._timelines.append(measured)
         if on_resume is not None:
             on_resume(saved.next_time_s)
 
@@ -255,7 +267,9 @@ class _Pass:
 
     def _save(self) -> None:
         if self._saver is not None:
-            self._saver.maybe_save(self._results, self._skipped(), self._sampler.state_at)
+            self._saver.maybe_save(
+                self._results, self._skipped(), self._sampler.state_at, self._timelines
+            )
 
     # -- the decoding loop -----------------------------------------------------------------
 
@@ -279,6 +293,7 @@ class _Pass:
         self._close_scene(n, end_s, total)
         self._submit(final=True)
         results = tuple(f.result() for f in self._results)
+        timeline = frametimeline.concat([f.result() for f in self._timelines])
         if self._on_progress is not None:
             self._on_progress(Progress(total, end_s, self._info.duration_s, len(self._scenes)))
         warnings = analysis_warnings(self._info, end_s, self._skipped(), self._reader.gaps)
@@ -298,6 +313,7 @@ class _Pass:
             coverage=share,
             partial=partial,
             gaps=tuple(self._reader.gaps),
+            timeline=timeline,
         )
 
     # -- frame numbers (estimated from time in a preview) ----------------------------------
@@ -347,6 +363,7 @@ class _Pass:
                 if cut > (self._scenes[-1].end_frame if self._scenes else 0):
                     self._close_scene(cut, self._time_of(cut), self._frame_of(cut))
             self._sampler.add(frame)
+            self._recorder.add(frame)
             self._submit()
 
     # -- closing scenes --------------------------------------------------------------------
@@ -359,24 +376,30 @@ class _Pass:
         scene = Scene(index, start, end, self._time_of(start), end_s)
         shown = Scene(index, self._frame_of(start), end_frame, self._time_of(start), end_s)
         self._scenes.append(scene)
-        self._waiting.append((self._sampler.take(scene), shown))
+        self._waiting.append((self._sampler.take(scene), shown, self._recorder.take()))
         self._submit()
 
     def _submit(self, *, final: bool = False) -> None:
         """Hand the closed scenes whose next scene's first frames are known (all of them at the
         film's end) to the palette worker, in order."""
         while self._waiting:
-            frames, shown = self._waiting[0]
+            frames, shown, profiles = self._waiting[0]
             after = self._sampler.lead_out(frames.scene.end_frame)
             if after is None and not final:
                 return
             self._waiting.popleft()
             frames = dataclasses.replace(frames, after=after or ())
             settings = self._sampler.settings
-            self._results.append(
-                self._pool.submit(results.sampled_result, frames, settings, self._cfg, shown)
-            )
+            result = self._pool.submit(results.sampled_result, frames, settings, self._cfg, shown)
+            self._results.append(result)
+            self._timelines.append(self._pool.submit(self._timeline_of, profiles, result))
             self._save()
+
+    def _timeline_of(self, profiles: SceneProfiles, result: Future[SceneResult]) -> FrameTimeline:
+        """The scene's frames' mean colours inside its picture area (in the palette worker,
+        after the scene's result: the one worker takes them in order)."""
+        size = (self._info.width, self._info.height)
+        return frametimeline.scene_timeline(profiles, result.result().crop, size)
 
     # -- progress --------------------------------------------------------------------------
 

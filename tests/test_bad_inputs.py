@@ -48,7 +48,7 @@ from scenepal.cli import app
 SCENEPAL = Path(sys.executable).with_name("scenepal")
 OUTPUTS = [
     "analysis.json", "barcode.png", "huewheel.png", "palettes.pdf", "palettes.png", "report.html",
-    "scenes.csv", "thumbs", "timeline.png", "vectorscope.png",
+    "scenes.csv", "thumbs", "timeline.bin", "timeline.png", "vectorscope.png",
 ]  # fmt: skip
 PLOTS = {"huewheel.png", "timeline.png", "vectorscope.png"}  # only with statistics
 # A resumable run may leave its checkpoint in the output folder (scenepal/checkpoint.py).

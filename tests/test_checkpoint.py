@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from conftest import SampleFilm
 from films import FilmTruth, Shot
@@ -18,6 +19,7 @@ from films import FilmTruth, Shot
 import scenepal
 from scenepal import checkpoint, pipeline, probing
 from scenepal.export import analysis_to_json
+from scenepal.frametimeline import FrameTimeline
 from scenepal.models import Excluded, Palette, Rect, Scene, SceneResult, Swatch
 
 
@@ -44,9 +46,10 @@ def _result(i: int) -> SceneResult:
 
 
 def _checkpoint(key: str) -> checkpoint.Checkpoint:
+    timeline = FrameTimeline(np.arange(20) / 24, np.arange(60, dtype=np.uint16).reshape(20, 3))
     return checkpoint.Checkpoint(
         key=key, scenes=(_result(0), _result(1)), next_frame=20, next_time_s=20 / 24,
-        skipped_packets=2,
+        skipped_packets=2, timeline=timeline,
     )  # fmt: skip
 
 
@@ -60,6 +63,7 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     assert loaded.scenes[1].crop == Rect(0, 12, 16, 9)
     assert loaded.scenes[1].excluded == Excluded(black=1, fade_out=2)
     assert loaded.skipped_packets == 2
+    assert loaded.timeline == saved.timeline  # the finished frames' mean colours
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [checkpoint.CHECKPOINT_NAME]
 
 

@@ -43,7 +43,7 @@ def test_analyze_writes_the_four_outputs(cut_film_h264: FilmTruth, tmp_path: Pat
     names = sorted(p.name for p in out.iterdir())
     assert names == [
         "analysis.json", "barcode.png", "huewheel.png", "palettes.pdf", "palettes.png",
-        "report.html", "scenes.csv", "thumbs", "timeline.png", "vectorscope.png",
+        "report.html", "scenes.csv", "thumbs", "timeline.bin", "timeline.png", "vectorscope.png",
     ]  # fmt: skip
     assert len(list((out / "thumbs").glob("*.jpg"))) == 5
     assert "6 scenes" not in stderr and "5 scenes" in stderr

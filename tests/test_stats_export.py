@@ -13,6 +13,7 @@ from stats_analyses import with_stats
 
 from scenepal import checkpoint
 from scenepal.export import analysis_from_dict, analysis_to_dict, analysis_to_json
+from scenepal.frametimeline import FrameTimeline
 from scenepal.models import Analysis
 
 SCENES = [
@@ -64,9 +65,12 @@ def test_an_analysis_without_statistics_reads_back_with_none() -> None:
 
 
 def _checkpoint(analysis: Analysis) -> checkpoint.Checkpoint:
+    frames = 240  # the finished frames' mean colours go with the scenes
+    timeline = FrameTimeline(np.arange(frames) / 24, np.zeros((frames, 3), np.uint16))
     return checkpoint.Checkpoint(
-        key="k", scenes=analysis.scenes, next_frame=240, next_time_s=10.0, skipped_packets=0
-    )
+        key="k", scenes=analysis.scenes, next_frame=frames, next_time_s=10.0,
+        skipped_packets=0, timeline=timeline,
+    )  # fmt: skip
 
 
 def test_checkpoint_keeps_scene_statistics_with_their_histograms(

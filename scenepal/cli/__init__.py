@@ -6,20 +6,21 @@ exist or is not a file; 73 the output cannot be written; 130 interrupted; 1 anyt
 stdout and nothing else does.
 
 One module per command family, each registering its commands on the one typer app in ``_app``:
-``analyze`` (decode and write the outputs), ``pictures`` (render, plot, report), ``export``
-(palette files), ``compare`` and ``batch`` (batch, status, corpus: a film library on
-Dask). A new command family is a new module imported here.
+``analyze`` (decode and write the outputs), ``render`` (the outputs again, and barcodes of any
+mode, size and format), ``pictures`` (plot, report), ``export`` (palette files), ``compare``
+and ``batch`` (batch, status, corpus: a film library on Dask). A new command family is a new
+module imported here.
 """
 
 from __future__ import annotations
 
-from scenepal.cli import analyze, batch, compare, export, pictures
+from scenepal.cli import analyze, batch, compare, export, pictures, render
 from scenepal.cli._app import app
 
 __all__ = ["app", "run"]
 
 # The command modules register on ``app`` when imported.
-COMMAND_MODULES = (analyze, batch, compare, export, pictures)
+COMMAND_MODULES = (analyze, batch, compare, export, pictures, render)
 
 
 def run() -> None:

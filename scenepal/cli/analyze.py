@@ -34,6 +34,19 @@ from scenepal.cli._app import (
     output_option,
     say_written,
 )
+from scenepal.cli.render import (
+    BarcodeOption,
+    DpiOption,
+    FormatOption,
+    InnerOption,
+    PosterOption,
+    PrintOption,
+    SizeOption,
+    SmoothOption,
+    TitleOption,
+    YearOption,
+    request_of,
+)
 from scenepal.cli.settings import (
     DEFAULTS,
     ColorsOption,
@@ -50,6 +63,7 @@ from scenepal.config import AnalysisConfig
 from scenepal.export import analysis_to_json, timecode
 from scenepal.models import Analysis
 from scenepal.outputs import check_output_folder, default_output_folder, write_outputs
+from scenepal.rendering import PictureRequest, barcode_files
 
 
 class _RateColumn(ProgressColumn):
@@ -111,10 +125,11 @@ def _analyze_into(
     restart: bool,
     quiet: bool,
     report: bool = True,
+    pictures: PictureRequest | None = None,
 ) -> Analysis:
     """Analyse ``video`` (resuming from a checkpoint in ``folder`` unless ``restart``), write
-    the outputs into ``folder`` (``report``: report.html too), remove the checkpoint and report
-    on stderr."""
+    the outputs into ``folder`` (``report``: report.html too; ``pictures``: the barcodes it
+    asks for), remove the checkpoint and report on stderr."""
     if restart:
         checkpoint.remove(folder)
 
@@ -129,7 +144,8 @@ def _analyze_into(
         analysis = pipeline.analyze(
             video, config=config, on_progress=on_progress, checkpoint_dir=folder, on_resume=resumed
         )
-    written = write_outputs(analysis, folder, report=report)
+    extra = barcode_files(analysis, pictures) if pictures is not None else None
+    written = write_outputs(analysis, folder, report=report, extra=extra)
     checkpoint.remove(folder)
     _report(analysis, written, time.perf_counter() - start, quiet)
     return analysis
@@ -163,21 +179,41 @@ def analyze(
         bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")
     ] = False,
     no_report: NoReportOption = False,
+    barcode: BarcodeOption = None,
+    size: SizeOption = None,
+    print_size: PrintOption = None,
+    dpi: DpiOption = None,
+    fmt: FormatOption = None,
+    poster: PosterOption = False,
+    title: TitleOption = None,
+    year: YearOption = None,
+    smooth: SmoothOption = None,
+    inner: InnerOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Find the scenes of VIDEO and their palettes; write the outputs.
 
-    Writes analysis.json, barcode.png, palettes.png, scenes.csv, the statistics plots
-    (timeline.png, huewheel.png, vectorscope.png) and report.html to the output folder.
+    Writes analysis.json, timeline.bin, barcode.png, palettes.png, scenes.csv, the statistics
+    plots (timeline.png, huewheel.png, vectorscope.png) and report.html to the output folder;
+    with picture options (as for render), the barcodes they ask for too.
     \f
     (Not shown in --help: this function is long only by its option declarations, one per
     command-line option; the work is in _analyze_into.)
     """
     with errors(debug), sigterm_as_interrupt():
         config = config_from(locals())
+        pictures = request_of(
+            barcode, size, print_size, dpi, fmt, poster, title, year, smooth, inner
+        )
         folder = check_output_folder(output if output else default_output_folder(video))
         analysis = _analyze_into(
-            video, folder, config, restart=restart, quiet=quiet, report=not no_report
+            video,
+            folder,
+            config,
+            restart=restart,
+            quiet=quiet,
+            report=not no_report,
+            pictures=pictures,
         )
         if json_out:
             sys.stdout.write(analysis_to_json(analysis))

@@ -1,5 +1,5 @@
-"""`scenepal render`, `scenepal plot` and `scenepal report`: pictures and pages drawn again from
-an analysis.json, without decoding."""
+"""`scenepal plot` and `scenepal report`: plots and pages drawn again from an analysis.json,
+without decoding (`scenepal render` is in :mod:`scenepal.cli.render`)."""
 
 from __future__ import annotations
 
@@ -12,36 +12,15 @@ from scenepal.cli._app import (
     EXIT_CODES_HELP,
     AnalysisFileArg,
     DebugOption,
-    NoReportOption,
     app,
     errors,
     folder_of,
     output_option,
-    say_written,
     write_and_say,
 )
 from scenepal.export import load_analysis
-from scenepal.outputs import check_output_folder, figure_png, report_page, write_outputs
+from scenepal.outputs import figure_png, report_page
 from scenepal.render.plots import plot
-
-
-@app.command(epilog=EXIT_CODES_HELP)
-def render(
-    analysis_file: AnalysisFileArg,
-    output: Annotated[
-        Path | None,
-        output_option("Output folder (default: the analysis's folder)."),
-    ] = None,
-    no_report: NoReportOption = False,
-    debug: DebugOption = False,
-) -> None:
-    """Redraw the pictures, plots, report and scenes.csv from an analysis.json, without
-    decoding."""
-    with errors(debug):
-        analysis = load_analysis(analysis_file)
-        folder = output or folder_of(analysis_file)
-        written = write_outputs(analysis, check_output_folder(folder), report=not no_report)
-        say_written(folder, written)
 
 
 @app.command("plot", epilog=EXIT_CODES_HELP)
