@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 import scenepal
 from scenepal import checkpoint, pipeline, thumbs
 from scenepal.export import analysis_to_dict, load_analysis
-from scenepal.models import Frame, Palette, Scene, Swatch
+from scenepal.models import Analysis, Frame, Palette, Scene, Swatch
 from scenepal.thumbs import CandidatePool, decode_jpeg
 
 FPS = 24
@@ -132,12 +132,20 @@ def test_a_thumbnail_is_never_wider_than_the_picture(make_film: Callable[..., Fi
     assert decode_jpeg(result.representative.jpeg).shape[:2] == (112, 200)
 
 
-def test_thumbnails_are_written_named_in_analysis_json_and_read_back(
-    cut_film_h264: FilmTruth, tmp_path: Path
-) -> None:
-    analysis = scenepal.analyze(cut_film_h264.path)
-    out = tmp_path / "out"
+@pytest.fixture
+def written(
+    cut_film_h264: FilmTruth, analyzed: Callable[..., Analysis], tmp_path: Path
+) -> tuple[Analysis, Path]:
+    """The five-cut film's analysis, and the output folder it was written to."""
+    analysis, out = analyzed(cut_film_h264.path), tmp_path / "out"
     scenepal.write_outputs(analysis, out)
+    return analysis, out
+
+
+def test_thumbnails_are_written_named_in_analysis_json_and_read_back(
+    written: tuple[Analysis, Path],
+) -> None:
+    analysis, out = written
     doc = json.loads((out / "analysis.json").read_text(encoding="utf-8"))
     assert tuple(map(int, doc["schema_version"].split("."))) >= (1, 4)  # the field came in 1.4
     names = [s["representative"]["file"] for s in doc["scenes"]]
@@ -155,11 +163,9 @@ def test_thumbnails_are_written_named_in_analysis_json_and_read_back(
 
 
 def test_a_later_run_without_thumbnails_removes_the_old_ones(
-    cut_film_h264: FilmTruth, tmp_path: Path
+    written: tuple[Analysis, Path],
 ) -> None:
-    analysis = scenepal.analyze(cut_film_h264.path)
-    out = tmp_path / "out"
-    scenepal.write_outputs(analysis, out)
+    analysis, out = written
     fewer = dataclasses.replace(
         analysis,
         scenes=tuple(
@@ -249,3 +255,22 @@ def test_the_pool_holds_every_stride_th_offer_with_the_smallest_stride_that_fits
         stride *= 2
     assert pool.items == tuple(range(0, offers, stride))
     assert len(pool.items) <= size and (offers == 0 or 2 * len(pool.items) > min(size, offers))
+
+
+def test_tone_mapped_hdr_films_get_a_larger_copy_four_times_less_often(tmp_path: Path) -> None:
+    from badfiles import HDR10_TAGS, write_video
+
+    from scenepal.video import HDR_SHARP_SPACING, open_video
+
+    params = "log-level=error:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc"
+    film = write_video(
+        tmp_path / "hdr10.mp4",
+        [((200, 120, 60), 60)],
+        encoder="libx265",
+        pix_fmt="yuv420p10le",
+        tags=HDR10_TAGS,
+        codec_options={"preset": "ultrafast", "x265-params": params},
+    )
+    with open_video(film, sharp_width=480, sharp_every_s=0.5) as reader:
+        sharp = [f.index for f in reader.frames() if f.sharp is not None]
+    assert HDR_SHARP_SPACING == 4 and sharp == [0, 48]  # every 12 x 4 frames at 24 fps
