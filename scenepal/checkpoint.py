@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from scenepal import frametimeline
-from scenepal.export import scene_result_from_dict, scene_result_to_dict
 from scenepal.frametimeline import FrameTimeline
 from scenepal.models import Representative, SceneResult
+from scenepal.scene_json import scene_result_from_dict, scene_result_to_dict
 from scenepal.stats_json import histograms_from_text, histograms_to_text
 
 CHECKPOINT_NAME = ".scenepal-checkpoint.json"

@@ -28,17 +28,17 @@ from scenepal.models import (
     SCHEMA_VERSION,
     Analysis,
     ColorInfo,
-    Excluded,
-    Palette,
-    Rect,
-    Representative,
-    Scene,
-    SceneResult,
-    Swatch,
     VideoInfo,
 )
+from scenepal.scene_json import (
+    palette_from_list,
+    palette_to_list,
+    rect_from_dict,
+    rect_to_dict,
+    scene_result_from_dict,
+    scene_result_to_dict,
+)
 from scenepal.stats_json import stats_from_dict, stats_to_dict
-from scenepal.thumbs import THUMB_FILE, thumb_name
 
 
 def analysis_schema() -> dict[str, Any]:
@@ -73,76 +73,6 @@ def timecode(seconds: float) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
 
 
-def _swatch_dict(s: Swatch) -> dict[str, Any]:
-    return {"hex": s.hex, "rgb": list(s.rgb), "lab": list(s.lab), "weight": s.weight}
-
-
-def palette_to_list(p: Palette) -> list[dict[str, Any]]:
-    """A palette as the list of swatch objects analysis.json uses."""
-    return [_swatch_dict(s) for s in p.swatches]
-
-
-def scene_result_to_dict(r: SceneResult) -> dict[str, Any]:
-    """A scene's result as analysis.json (and the checkpoint) holds it."""
-    return {
-        "index": r.scene.index,
-        "start_frame": r.scene.start_frame,
-        "end_frame": r.scene.end_frame,
-        "start_s": r.scene.start_s,
-        "end_s": r.scene.end_s,
-        "black": r.black,
-        "mean_rgb": list(r.mean_rgb),
-        "sampled_frames": r.sampled_frames,
-        "sampled_pixels": r.sampled_pixels,
-        "palette": palette_to_list(r.palette),
-        "stats": None if r.stats is None else stats_to_dict(r.stats),
-        "crop": _rect_to_dict(r.crop),
-        "excluded": excluded_to_dict(r.excluded),
-        "representative": _representative_to_dict(r),
-    }
-
-
-def _representative_to_dict(r: SceneResult) -> dict[str, Any] | None:
-    rep = r.representative
-    if rep is None:
-        return None
-    return {"frame": rep.frame, "time_s": rep.time_s, "file": thumb_name(r.scene.index)}
-
-
-def _representative_from_dict(
-    d: dict[str, Any] | None, folder: Path | None
-) -> Representative | None:
-    """The representative frame with its thumbnail read from ``folder``; None when there is
-    none (before 1.4), no folder to read from, or its file is missing or oddly named."""
-    if d is None or folder is None or not THUMB_FILE.fullmatch(str(d["file"])):
-        return None
-    try:
-        jpeg = (folder / d["file"]).read_bytes()
-    except OSError:
-        return None
-    return Representative(int(d["frame"]), float(d["time_s"]), jpeg)
-
-
-EXCLUDED_KEYS = ("black", "fade_in", "fade_out", "dip", "dissolve")
-"""The reasons a scene's frames are left out of its palette, in analysis.json's order."""
-
-
-def excluded_to_dict(e: Excluded) -> dict[str, int]:
-    """A scene's excluded frames by reason, as analysis.json writes them."""
-    return {key: int(getattr(e, key)) for key in EXCLUDED_KEYS}
-
-
-def excluded_from_dict(d: dict[str, Any] | None) -> Excluded:
-    """Excluded frames from analysis.json; missing (before 1.3) reads as none."""
-    if d is None:
-        return Excluded()
-    return Excluded(**{key: int(d[key]) for key in EXCLUDED_KEYS})
-
-
-def _rect_to_dict(r: Rect | None) -> dict[str, int] | None:
-    return None if r is None else {"x": r.x, "y": r.y, "width": r.width, "height": r.height}
-
-
 def analysis_to_dict(a: Analysis) -> dict[str, Any]:
     """The analysis.json document as plain data, at the current :data:`SCHEMA_VERSION`."""
     v = a.video
@@ -162,7 +92,7 @@ def analysis_to_dict(a: Analysis) -> dict[str, Any]:
             "codec": v.codec,
             "rotation": v.rotation,
             "interlaced": v.interlaced,
-            "crop": _rect_to_dict(a.crop),
+            "crop": rect_to_dict(a.crop),
             "color": {
                 "matrix": c.matrix,
                 "range": c.range,
@@ -287,55 +217,6 @@ def schema_version_of(doc: object) -> tuple[int, int]:
     return int(match[1]), int(match[2])
 
 
-def _rgb(v: list[int]) -> tuple[int, int, int]:
-    if len(v) != 3:
-        raise ValueError(f"an RGB colour has 3 components, got {v!r}")
-    return (int(v[0]), int(v[1]), int(v[2]))
-
-
-def palette_from_list(items: list[dict[str, Any]]) -> Palette:
-    """A palette from its analysis.json form."""
-    return Palette(
-        tuple(
-            Swatch(
-                rgb=_rgb(d["rgb"]),
-                lab=(float(d["lab"][0]), float(d["lab"][1]), float(d["lab"][2])),
-                weight=float(d["weight"]),
-            )
-            for d in items
-        )
-    )
-
-
-def scene_result_from_dict(d: dict[str, Any], folder: Path | None = None) -> SceneResult:
-    """A scene's result from its analysis.json (or checkpoint) form; its thumbnail is read
-    from ``folder`` (the analysis.json's), when given."""
-    return SceneResult(
-        scene=Scene(
-            int(d["index"]),
-            int(d["start_frame"]),
-            int(d["end_frame"]),
-            float(d["start_s"]),
-            float(d["end_s"]),
-        ),
-        palette=palette_from_list(d["palette"]),
-        mean_rgb=_rgb(d["mean_rgb"]),
-        black=bool(d["black"]),
-        sampled_frames=int(d["sampled_frames"]),
-        sampled_pixels=int(d["sampled_pixels"]),
-        stats=None if d.get("stats") is None else stats_from_dict(d["stats"]),  # since 1.2
-        crop=_rect_from_dict(d.get("crop")),  # since 1.3
-        excluded=excluded_from_dict(d.get("excluded")),  # since 1.3
-        representative=_representative_from_dict(d.get("representative"), folder),  # 1.4
-    )
-
-
-def _rect_from_dict(d: dict[str, Any] | None) -> Rect | None:
-    if d is None:
-        return None
-    return Rect(int(d["x"]), int(d["y"]), int(d["width"]), int(d["height"]))
-
-
 def _video_from_dict(v: dict[str, Any]) -> VideoInfo:
     c = v["color"]
     color = ColorInfo(
@@ -389,7 +270,7 @@ def analysis_from_dict(doc: dict[str, Any], folder: Path | None = None) -> Analy
             video=_video_from_dict(v),
             frame_count=int(v["frame_count"]),
             duration_s=float(v["duration_s"]),
-            crop=_rect_from_dict(v["crop"]),
+            crop=rect_from_dict(v["crop"]),
             settings=AnalysisConfig.from_recorded(doc["settings"]),
             scenes=tuple(scene_result_from_dict(s, folder) for s in doc["scenes"]),
             palette=palette_from_list(doc["palette"]),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import dataclasses
 import re
-import time
 from html.parser import HTMLParser
 
 import pytest
@@ -142,9 +141,6 @@ def test_a_2000_scene_report_stays_light() -> None:
         for i in range(2000)
     ]
     big = with_stats(make_analysis(specs, colors=5), pixels=300)
-    start = time.perf_counter()
-    text = report_html(big, {})
-    elapsed = time.perf_counter() - start
+    text = report_html(big, {})  # its time and Chromium's: bench/report_cost.py, not a test
     assert len(parse(text).rows) == 2000
     assert len(text.encode("utf-8")) < 2_500_000
-    assert elapsed < 5.0
