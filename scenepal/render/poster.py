@@ -146,46 +146,16 @@ def poster_figure(
     unit = min(width, height)
     margin = 0.07 * unit
     title_pt = max(10.0, unit * 72 * 0.055)
-    span = _film_span(analysis)
-    # Title and year at the top.
-    ring = mode.shape == "ring"
-    top = margin + title_pt / 72
-    page.text(
-        width / 2 if ring else margin,
-        top,
-        text.title,
-        title_pt,
-        weight="bold",
-        ha="center" if ring else "left",
-        va="baseline",
-    )
-    if text.year is not None:
-        page.text(
-            width / 2 if ring else width - margin,
-            top + (title_pt * 0.75 / 72 if ring else 0),
-            str(text.year),
-            title_pt * (0.5 if ring else 0.8),
-            color=MUTED,
-            ha="center" if ring else "right",
-            va="top" if ring else "baseline",
-        )
-    palette_h = 0.09 * unit
     label_pt = max(6.0, unit * 72 * 0.018)
+    span = _film_span(analysis)
+    ring = mode.shape == "ring"
+    top = _heading(page, text, ring=ring, margin=margin, title_pt=title_pt)
+    palette_h = 0.09 * unit
     bottom = height - margin - palette_h - 2.2 * label_pt / 72
     upper = top + (title_pt * 1.3 / 72 if ring and text.year is not None else 0) + 0.6 * margin
-    if ring:
-        ticks_room = 3.2 * label_pt / 72
-        diameter = min(width - 2 * margin, bottom - upper - 0.5 * margin) - 2 * ticks_room
-        box = (width / 2 - diameter / 2, upper + ticks_room, diameter, diameter)
-    else:
-        axis_room = 3.0 * label_pt / 72
-        bar_h = min(bottom - upper - axis_room - 0.6 * margin, (width - 2 * margin) / 2.5)
-        box = (
-            margin,
-            upper + (bottom - upper - axis_room - bar_h) / 2 - 0.3 * margin,
-            width - 2 * margin,
-            bar_h,
-        )
+    box = _barcode_box(
+        page, ring=ring, margin=margin, upper=upper, bottom=bottom, label_pt=label_pt
+    )
     _barcode(
         page, analysis, mode, box, dpi=dpi, options=options, vector=vector, drawing_for=drawing_for
     )
@@ -207,6 +177,52 @@ def poster_figure(
         va="center",
     )
     return fig
+
+
+def _heading(page: _Page, text: PosterText, *, ring: bool, margin: float, title_pt: float) -> float:
+    """The title (and year) at the top of the page: left and right above a strip, centred
+    above a ring. Returns the title's baseline, in inches from the top."""
+    top = margin + title_pt / 72
+    page.text(
+        page.width / 2 if ring else margin,
+        top,
+        text.title,
+        title_pt,
+        weight="bold",
+        ha="center" if ring else "left",
+        va="baseline",
+    )
+    if text.year is not None:
+        page.text(
+            page.width / 2 if ring else page.width - margin,
+            top + (title_pt * 0.75 / 72 if ring else 0),
+            str(text.year),
+            title_pt * (0.5 if ring else 0.8),
+            color=MUTED,
+            ha="center" if ring else "right",
+            va="top" if ring else "baseline",
+        )
+    return top
+
+
+def _barcode_box(
+    page: _Page, *, ring: bool, margin: float, upper: float, bottom: float, label_pt: float
+) -> tuple[float, float, float, float]:
+    """Where the barcode goes between ``upper`` and ``bottom`` (inches from the top), leaving
+    room for its time ticks: (left, top, width, height) in inches."""
+    width = page.width
+    if ring:
+        ticks_room = 3.2 * label_pt / 72
+        diameter = min(width - 2 * margin, bottom - upper - 0.5 * margin) - 2 * ticks_room
+        return (width / 2 - diameter / 2, upper + ticks_room, diameter, diameter)
+    axis_room = 3.0 * label_pt / 72
+    bar_h = min(bottom - upper - axis_room - 0.6 * margin, (width - 2 * margin) / 2.5)
+    return (
+        margin,
+        upper + (bottom - upper - axis_room - bar_h) / 2 - 0.3 * margin,
+        width - 2 * margin,
+        bar_h,
+    )
 
 
 def _film_span(analysis: Analysis) -> float:
