@@ -20,7 +20,7 @@ import scenepal
 from scenepal import checkpoint, pipeline, probing
 from scenepal.export import analysis_to_json
 from scenepal.frametimeline import FrameTimeline
-from scenepal.models import Excluded, Palette, Rect, Scene, SceneResult, Swatch
+from scenepal.models import Analysis, Excluded, Palette, Rect, Scene, SceneResult, Swatch
 
 
 def _shot_color(i: int) -> tuple[int, int, int]:
@@ -95,9 +95,9 @@ def test_the_key_changes_with_the_file_and_the_settings(tmp_path: Path) -> None:
 
 def _interrupt_then_resume(
     film: Path, out: Path, frames: int, monkeypatch: pytest.MonkeyPatch
-) -> tuple[str, list[float]]:
+) -> tuple[Analysis, list[float]]:
     """Analyse ``film`` with a checkpoint after every scene, interrupted past 60 % of its
-    ``frames``; then again, resuming. The second run's document, and where it resumed."""
+    ``frames``; then again, resuming. The second run's analysis, and where it resumed."""
     monkeypatch.setattr(checkpoint, "EVERY_S", 0.0)
 
     def interrupt(p: pipeline.Progress) -> None:
@@ -109,7 +109,7 @@ def _interrupt_then_resume(
     assert (out / checkpoint.CHECKPOINT_NAME).is_file()
     resumed_at: list[float] = []
     again = scenepal.analyze(film, checkpoint_dir=out, on_resume=resumed_at.append)
-    return analysis_to_json(again), resumed_at
+    return again, resumed_at
 
 
 def test_an_interrupted_analysis_resumes_to_the_same_result(
@@ -124,7 +124,13 @@ def test_an_interrupted_analysis_resumes_to_the_same_result(
         realistic_film.path, tmp_path / "out", frames, monkeypatch
     )
     assert len(resumed_at) == 1 and 0 < resumed_at[0] < realistic_film.truth["duration_s"]
-    assert again == analysis_to_json(whole)
+    assert analysis_to_json(again) == analysis_to_json(whole)
+    # What analysis.json only names: each frame's colour (timeline.bin) and the thumbnails.
+    assert whole.timeline is not None and len(whole.timeline) == frames
+    assert again.timeline == whole.timeline
+    reps = [r.representative for r in again.scenes]
+    assert all(rep is not None for rep in reps)
+    assert reps == [r.representative for r in whole.scenes]  # frames, times and JPEG bytes
 
 
 class _NoSeek:
@@ -157,7 +163,7 @@ def test_where_the_film_cannot_seek_resuming_counts_frames_to_the_same_result(
         long_film.path, tmp_path / "out", long_film.frame_count, monkeypatch
     )
     assert len(seeks) == 2 and len(resumed_at) == 1
-    assert again == reference
+    assert analysis_to_json(again) == reference
 
 
 def test_changed_settings_start_again(

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import SampleFilm
 from films import FilmTruth, Region, Shot
 
 import scenepal
-from scenepal import checkpoint, color, frametimeline, pipeline
+from scenepal import color, frametimeline
 from scenepal.errors import AnalysisFileError
 from scenepal.frametimeline import FrameTimeline
 from scenepal.models import Frame, Rect
@@ -128,25 +127,3 @@ def test_outputs_write_it_beside_analysis_json_and_load_reads_it(
     assert back.timeline == analysis.timeline and back == analysis
     (tmp_path / "out" / "timeline.bin").unlink()
     assert scenepal.load_analysis(tmp_path / "out").timeline is None
-
-
-def test_resuming_gives_the_same_timeline(
-    realistic_film: SampleFilm, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    whole = scenepal.analyze(realistic_film.path)
-    monkeypatch.setattr(checkpoint, "EVERY_S", 0.0)
-    frames = realistic_film.truth["frame_count"]
-
-    def interrupt(p: pipeline.Progress) -> None:
-        if p.frames > frames * 0.6:
-            raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        scenepal.analyze(realistic_film.path, checkpoint_dir=tmp_path, on_progress=interrupt)
-    saved = json.loads((tmp_path / checkpoint.CHECKPOINT_NAME).read_text())
-    assert saved["next_frame"] > 0 and saved["timeline"]
-    resumed: list[float] = []
-    again = scenepal.analyze(realistic_film.path, checkpoint_dir=tmp_path, on_resume=resumed.append)
-    assert len(resumed) == 1
-    assert whole.timeline is not None and len(whole.timeline) == frames
-    assert again.timeline == whole.timeline

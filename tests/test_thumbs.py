@@ -12,14 +12,13 @@ import av
 import numpy as np
 import pytest
 from analyses import make_analysis
-from conftest import SampleFilm
 from films import FilmTruth, Region, Shot
 from hypothesis import given
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
 import scenepal
-from scenepal import checkpoint, pipeline, thumbs
+from scenepal import thumbs
 from scenepal.export import analysis_to_dict, load_analysis
 from scenepal.models import Analysis, Frame, Palette, Scene, Swatch
 from scenepal.thumbs import CandidatePool, decode_jpeg
@@ -194,30 +193,6 @@ def test_an_odd_thumbnail_path_is_not_read(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "analysis.json").write_text(json.dumps(doc), encoding="utf-8")
     assert load_analysis(tmp_path / "sub").scenes[0].representative is None
-
-
-def test_a_resumed_analysis_gives_the_same_thumbnails(
-    realistic_film: SampleFilm, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    whole = scenepal.analyze(realistic_film.path)
-    monkeypatch.setattr(checkpoint, "EVERY_S", 0.0)
-    frames = realistic_film.truth["frame_count"]
-
-    def interrupt(p: pipeline.Progress) -> None:
-        if p.frames > frames * 0.6:
-            raise KeyboardInterrupt
-
-    out = tmp_path / "out"
-    with pytest.raises(KeyboardInterrupt):
-        scenepal.analyze(realistic_film.path, checkpoint_dir=out, on_progress=interrupt)
-    saved = json.loads((out / checkpoint.CHECKPOINT_NAME).read_text(encoding="utf-8"))
-    assert 0 < len(saved["scenes"]) < len(whole.scenes)
-    resumed: list[float] = []
-    again = scenepal.analyze(realistic_film.path, checkpoint_dir=out, on_resume=resumed.append)
-    assert len(resumed) == 1
-    reps = [r.representative for r in again.scenes]
-    assert all(rep is not None for rep in reps)
-    assert reps == [r.representative for r in whole.scenes]  # frames, times and JPEG bytes
 
 
 def test_a_preview_gives_every_scene_a_representative(cut_film_h264: FilmTruth) -> None:
