@@ -14,10 +14,32 @@ coordinating loop), :mod:`~scenepal.batch.corpus` (per-film facts of a corpus).
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from scenepal.batch.catalog import STATUSES, Catalog, FilmRecord
-from scenepal.batch.cluster import ClusterInfo
 from scenepal.batch.films import Film, find_films
-from scenepal.batch.runner import BatchProgress, BatchReport, FilmFailure, run_batch
+
+if TYPE_CHECKING:
+    from scenepal.batch.cluster import ClusterInfo
+    from scenepal.batch.runner import BatchProgress, BatchReport, FilmFailure, run_batch
+
+# Dask (about 0.2 s to import) is loaded only when something of the cluster or the runner is
+# used, not by every ``scenepal`` command that imports the CLI or the corpus's catalog.
+_LAZY = {
+    "ClusterInfo": "scenepal.batch.cluster",
+    "BatchProgress": "scenepal.batch.runner",
+    "BatchReport": "scenepal.batch.runner",
+    "FilmFailure": "scenepal.batch.runner",
+    "run_batch": "scenepal.batch.runner",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "STATUSES",

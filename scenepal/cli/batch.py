@@ -9,13 +9,12 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from scenepal._entry import EXIT_INTERRUPTED, sigterm_as_interrupt
-from scenepal.batch import BatchProgress, BatchReport, ClusterInfo, run_batch
 from scenepal.batch.corpus import load_corpus, status_document, write_corpus_outputs
 from scenepal.cli._app import (
     EXIT_PARTIAL,
@@ -42,6 +41,9 @@ from scenepal.cli.settings import (
 from scenepal.errors import ClusterError
 from scenepal.export import timecode
 
+if TYPE_CHECKING:
+    from scenepal.batch import BatchProgress, BatchReport, ClusterInfo
+
 EXIT_UNAVAILABLE = 69
 
 BATCH_EXIT_CODES = (
@@ -59,6 +61,14 @@ def _time_left(seconds: float | None) -> str:
     ('estimating time left', 'about 00:12:30 left')
     """
     return "estimating time left" if seconds is None else f"about {timecode(seconds)[:8]} left"
+
+
+def run_batch(*args: Any, **kwargs: Any) -> BatchReport:
+    """:func:`scenepal.batch.run_batch`, imported when a batch runs: Dask stays out of the
+    start-up of every other command."""
+    from scenepal.batch.runner import run_batch as run
+
+    return run(*args, **kwargs)
 
 
 @contextmanager
