@@ -15,10 +15,12 @@ from scenepal.models import Palette
 from scenepal.palette import (
     MERGE_DELTA_E,
     MERGE_DELTA_OK,
+    SPREAD_FRACTION,
     extract_palette,
     film_palette,
     palette_from_colors,
     pixels_to_space,
+    scene_merge_limit,
 )
 
 FAST = settings(max_examples=60, deadline=None)
@@ -254,8 +256,13 @@ def _greys_118_123_126(via: str) -> Palette:
     if via == "palette_from_colors":
         rgb = np.array([[118, 118, 118], [123, 123, 123], [126, 126, 126]], np.uint8)
         return palette_from_colors(rgb, np.array([3.0, 2.0, 1.0]))
-    counts = {(118, 118, 118): 300, (123, 123, 123): 200, (126, 126, 126): 100}
+    # A scene that also holds a far colour (the greys alone span too little colour to merge: see
+    # test_a_scene_that_spans_little_keeps_its_near_colours_apart).
+    counts = {(118, 118, 118): 300, (123, 123, 123): 200, (126, 126, 126): 100, RED: 600}
     return extract_palette(_pixels(counts), colors=5, seed=0)
+
+
+RED = (200, 40, 40)
 
 
 @pytest.mark.parametrize("via", ["palette_from_colors", "extract_palette"])
@@ -266,10 +273,30 @@ def test_complete_linkage_joins_the_closest_pair_and_never_chains(via: str) -> N
     p = _greys_118_123_126(via)
     # 123 and 126 (the closest pair) merge at their weighted mean; 118 stays on its own.
     mean = color.to_uint8(color.lab_to_srgb(np.average(labs[1:], axis=0, weights=[2.0, 1.0])))
-    assert [(s.rgb, s.weight) for s in p.swatches] == [
+    greys = [((118, 118, 118), 0.5), (tuple(int(v) for v in mean), 0.5)]
+    if via == "extract_palette":
+        greys = [(RED, 0.5)] + [(rgb, w / 2) for rgb, w in greys]
+    assert [(s.rgb, s.weight) for s in p.swatches] == greys
+
+
+def test_a_scene_that_spans_little_keeps_its_near_colours_apart() -> None:
+    # The same greys as a whole scene span about 1 CIEDE2000: their differences are the
+    # picture, so none merge (the merge distance is half the scene's spread, see
+    # SPREAD_FRACTION). A near-black night lost 1.5x in fidelity to merging (issue 10).
+    counts = {(118, 118, 118): 300, (123, 123, 123): 200, (126, 126, 126): 100}
+    points = pixels_to_space(np.array(list(counts), np.uint8), "lab")
+    limit = scene_merge_limit(points, np.array(list(counts.values()), float), "lab")
+    assert limit == pytest.approx(SPREAD_FRACTION * 1.2, abs=0.5 * SPREAD_FRACTION)
+    p = extract_palette(_pixels(counts), colors=5, seed=0)
+    assert [(s.rgb, round(s.weight, 3)) for s in p.swatches] == [
         ((118, 118, 118), 0.5),
-        (tuple(int(v) for v in mean), 0.5),
+        ((123, 123, 123), 0.333),
+        ((126, 126, 126), 0.167),
     ]
+    # A scene of four far colours with grain merges its noise splits (its limit is the full
+    # merge distance): see test_noisy_clusters_give_their_centres_and_shares.
+    noisy = pixels_to_space(_noisy_clusters(0), "lab")
+    assert scene_merge_limit(noisy, np.ones(len(noisy)), "lab") == MERGE_DELTA_E
 
 
 def test_a_gradient_keeps_its_steps() -> None:

@@ -39,6 +39,7 @@ from scenepal import color
 from scenepal.cli import app
 from scenepal.models import Analysis, Excluded
 from scenepal.palette import extract_palette
+from scenepal.video import open_video
 
 SIZE = {"width": 128, "height": 72}
 
@@ -61,6 +62,7 @@ LIGHT = {
     "brighten": [Take("chelsea", "neutral", 120, gains=brighten(120))],
     "exposure": [Take("astronaut", "neutral", 96, gains=settle(96))],
     "night_flash": [Take("rocket", "night", 96, gains=flash(96, night=1.0))],
+    "near_black_night": [Take("rocket", "night", 96, gains=flash(96))],
     "strobe": [Take("camera", "cool", 96, gains=strobe(96))],
 }
 
@@ -103,9 +105,13 @@ def test_palettes_of_light_changes_are_as_good_as_from_every_frame(
 ) -> None:
     # Against the same clustering on a uniform sample of every frame's pixels, so that only
     # the sampling is judged; medians over five seeds, as k-means has close local minima (the
-    # same pixels give 1.00 or 1.13 times a k-means reference's error, seed by seed).
+    # same pixels give 1.00 or 1.13 times a k-means reference's error, seed by seed). The
+    # frames are decoded by scenepal's reader: PyAV's rgb24 is about one 8-bit level darker,
+    # which alone makes a near-black shot's palette look 1.5x worse than its reference.
     truth = film(name, LIGHT[name])
-    pixels = shot_pixels(read_frames(truth.path), truth.shots[0])
+    with open_video(truth.path) as reader:
+        frames = [frame.rgb for frame in reader.frames()]
+    pixels = shot_pixels(frames, truth.shots[0])
     ours, every_frame = [], []
     for seed in range(5):
         (result,) = scenepal.analyze(truth.path, seed=seed).scenes
@@ -115,10 +121,10 @@ def test_palettes_of_light_changes_are_as_good_as_from_every_frame(
         every_frame.append(pixel_error(pixels, np.array([s.lab for s in palette.swatches])))
     ratio = float(np.median(ours) / np.median(every_frame))
     assert ratio <= 1.10, ratio
-    # And against plain k-means on every pixel: within 1.25x, or within 1 CIEDE2000 (under a
-    # just noticeable difference; merging swatches closer than 2.5 costs that on dark scenes).
+    # And against plain k-means (n_init 10) on every pixel: within 1.10x (issue 10's target),
+    # night shots included (before palettes kept near-black swatches apart, 1.24x and 1.52x).
     reference = reference_error(pixels, k=5)
-    assert np.median(ours) <= max(1.25 * reference, reference + 1.0), (ours, reference)
+    assert np.median(ours) <= 1.10 * reference, (ours, reference)
 
 
 def test_a_fade_out_and_in_through_black_is_left_out_to_two_frames(

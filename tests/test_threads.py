@@ -42,18 +42,18 @@ def test_settings_come_back_when_the_block_raises() -> None:
 def test_clustering_runs_with_scikit_learns_openmp_pool_at_one_thread(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from sklearn.cluster import MiniBatchKMeans
+    from sklearn.cluster import KMeans
 
     from scenepal.palette import extract_palette
 
     seen: list[set[int]] = []
-    fit = MiniBatchKMeans.fit_predict
+    fit = KMeans.fit_predict
 
-    def watched(self: MiniBatchKMeans, *args: object, **kwargs: object) -> object:
+    def watched(self: KMeans, *args: object, **kwargs: object) -> object:
         seen.append({int(p["num_threads"]) for p in threadpool_info() if p["user_api"] == "openmp"})
         return fit(self, *args, **kwargs)
 
-    monkeypatch.setattr(MiniBatchKMeans, "fit_predict", watched)
+    monkeypatch.setattr(KMeans, "fit_predict", watched)
     pixels = np.random.default_rng(0).integers(0, 256, (3000, 3), dtype=np.uint8)
     extract_palette(pixels, colors=5, seed=0)
     # scikit-learn's OpenMP runtime is loaded and seen, and held at one thread during the fit.
