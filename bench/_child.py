@@ -292,7 +292,7 @@ def kmeans(film: str) -> dict[str, Any]:
         "scenepal extract_palette (end to end, current settings)": lambda px, _p, _w: np.array(
             [s.lab for s in extract_palette(px, colors=k, seed=0).swatches]
         ),
-        "scenepal _cluster (KMeans lloyd, n_init=3)": (
+        "scenepal _cluster (KMeans lloyd, n_init=5)": (
             lambda _px, p, w: _cluster(p, w, k=k, seed=0)[0]
         ),
         "MiniBatchKMeans as before issue 10 (n_init=3, batch 1024, stop 5, reassign 0)": (
@@ -311,6 +311,7 @@ def kmeans(film: str) -> dict[str, Any]:
             lambda: MiniBatchKMeans(k, random_state=0)
         ),
         "KMeans lloyd n_init=1": sklearn_fit(lambda: KMeans(k, n_init=1, random_state=0)),
+        "KMeans lloyd n_init=3": sklearn_fit(lambda: KMeans(k, n_init=3, random_state=0)),
         "KMeans lloyd n_init=10": sklearn_fit(lambda: KMeans(k, n_init=10, random_state=0)),
     }
     inputs = [(px, *prepared(px)) for px in samples]
