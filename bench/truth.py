@@ -109,6 +109,10 @@ def films() -> dict[str, tuple[list[Take], list[int]]]:
             ],
             [0, 1, 2, 3, 4],
         ),
+        "letterboxed_night": (  # 2.39:1, the picture at the black level, a flash
+            [Take("rocket", "night", 120, gains=flash(120), letterbox=2.39)],
+            [0],
+        ),
     }
 
 

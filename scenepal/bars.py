@@ -5,9 +5,12 @@ from the per-row and per-column luma profiles of its sampled frames:
 
 * The bars' own level and noise are measured first. Bars are flat and touch the frame's edge:
   from each edge, the lines whose level stays within :data:`BAR_FLAT` of the outermost line are
-  bar candidates, if that level is dark in absolute terms (at most :data:`BAR_CEILING`). Their
-  median is the bars' level, their spread (a robust standard deviation over frames and lines)
-  the bars' noise.
+  bar candidates, if that level is dark in absolute terms (at most :data:`BAR_CEILING`). They
+  are a bar when the picture begins with a step up from them, or, for a picture too dark for a
+  step (a night within a code value or two of the bars), where lines start to move: a bar's
+  level holds still from frame to frame (:data:`STILL`), a picture's moves with its grain and
+  its action. Their median is the bars' level, their spread (a robust standard deviation over
+  frames and lines) the bars' noise.
 * A line (row or column) is lit in a frame when it is brighter than the bars by well over their
   noise (:data:`NOISE_MARGIN` standard deviations), and never less than the black level. Lifted
   or noisy bars raise the threshold; clean bars leave it at the black level.
@@ -16,6 +19,8 @@ from the per-row and per-column luma profiles of its sampled frames:
   not widen the box. The picture area spans the first to the last picture line on each axis,
   and reaches the frame's edge wherever that edge has no bar: the dark side of a night picture
   (under the black level in most frames, but no flat band) is picture, not a pillarbox bar.
+  When no line is lit in most frames (a whole picture under the black level), the picture is
+  what the bars leave.
 
 The film's crop is the scenes' most common one (:func:`film_crop`).
 """
@@ -48,13 +53,23 @@ NOISE_MARGIN = 6.0
 MIN_NOISE = 0.001
 """Floor for the measured noise (a synthetic bar can be perfectly flat)."""
 
+STILL = 0.0002
+"""A bar line's level varies over time by no more than this standard deviation (a twentieth of
+an 8-bit code value: encoded digital bars measure 0.0000-0.0001 inside; the lines of a night
+picture at the black level 0.0003-0.014, from grain and motion, even with a still camera)."""
+
+BAR_EDGE = 0.002
+"""After its still lines, a bar goes on through the lines the codec blurred at its edge (they
+move a little, but stay within half a code value of the bar's level)."""
+
 
 @dataclass(frozen=True)
 class PictureArea:
     """A scene's picture area and its bars.
 
     Attributes:
-        box: the picture, or None when no sampled frame shows anything.
+        box: the picture, or None when no sampled frame shows anything and no still bar
+            frames it.
         bar_level: measured normalised luma of the bars (0 without bars).
         threshold: level above which a line counted as lit.
     """
@@ -84,12 +99,55 @@ def picture_area(
     Rect(x=0, y=2, width=16, height=6)
     """
     shows = (rows.max(axis=1) > black_level) | (cols.max(axis=1) > black_level)
-    if not shows.any():
-        return PictureArea(None, 0.0, black_level)
-    rows, cols = rows[shows], cols[shows]
+    if shows.any():
+        rows, cols = rows[shows], cols[shows]
     height, width = rows.shape[1], cols.shape[1]
-    row_runs = _edge_run(np.median(rows, axis=0))
-    col_runs = _edge_run(np.median(cols, axis=0))
+    row_moves, col_moves = rows.std(axis=0), cols.std(axis=0)
+    row_runs = _edge_run(np.median(rows, axis=0), row_moves)
+    col_runs = _edge_run(np.median(cols, axis=0), col_moves)
+    row_span = col_span = None
+    bar, threshold = 0.0, black_level
+    if shows.any():
+        row_span, col_span, bar, threshold = _lit_spans(rows, cols, row_runs, col_runs, black_level)
+    # No line lit in most frames (a picture under the black level, or a few flashes in the
+    # dark): the picture is what still bars leave (a flat dark stretch of picture moves), else
+    # the whole frame, or nothing when no frame shows anything.
+    if row_span is None:
+        row_runs = _still_runs(row_runs, row_moves)
+    if col_span is None:
+        col_runs = _still_runs(col_runs, col_moves)
+    if not shows.any() and max(*row_runs, *col_runs) < MIN_BAR_PX:
+        return PictureArea(None, 0.0, black_level)
+    top, bottom = _barred(row_span or (height, 0), row_runs, height)
+    left, right = _barred(col_span or (width, 0), col_runs, width)
+    return PictureArea(
+        Rect.from_edges(left=left, top=top, right=right, bottom=bottom), bar, threshold
+    )
+
+
+def _still_runs(runs: tuple[int, int], moves: NDArray[np.float32]) -> tuple[int, int]:
+    """The runs whose lines (but the last two, which the codec may blur) hold still over time.
+
+    >>> _still_runs((4, 4), np.array([0.0] * 4 + [0.01] * 2 + [0.001] * 4, np.float32))
+    (4, 0)
+    """
+    still = []
+    for run, line in ((runs[0], moves), (runs[1], moves[::-1])):
+        inner = line[: max(MIN_BAR_PX, run - 2)]
+        still.append(run if run >= MIN_BAR_PX and float(inner.max()) <= STILL else 0)
+    return still[0], still[1]
+
+
+def _lit_spans(
+    rows: NDArray[np.float32],
+    cols: NDArray[np.float32],
+    row_runs: tuple[int, int],
+    col_runs: tuple[int, int],
+    black_level: float,
+) -> tuple[tuple[int, int] | None, tuple[int, int] | None, float, float]:
+    """The rows and columns lit in most frames (or None), the bars' level and the threshold a
+    line had to beat (the bars' level plus their noise, and at least the black level)."""
+    height, width = rows.shape[1], cols.shape[1]
     level, noise = _bar_floor(rows, cols, row_runs, col_runs)
     threshold = black_level
     if level is not None:
@@ -101,14 +159,7 @@ def picture_area(
         row_span = _span(_undilute(rows, width, col_span, bar), threshold) or row_span
     if row_span is not None:
         col_span = _span(_undilute(cols, height, row_span, bar), threshold) or col_span
-    if row_span is None or col_span is None:
-        # Lit somewhere, in no line most of the time (a few flashes in the dark): whole frame.
-        return PictureArea(Rect(0, 0, width, height), bar, threshold)
-    top, bottom = _barred(row_span, row_runs, height)
-    left, right = _barred(col_span, col_runs, width)
-    return PictureArea(
-        Rect.from_edges(left=left, top=top, right=right, bottom=bottom), bar, threshold
-    )
+    return row_span, col_span, bar, threshold
 
 
 def _span(profile: NDArray[np.float32], threshold: float) -> tuple[int, int] | None:
@@ -120,9 +171,17 @@ def _span(profile: NDArray[np.float32], threshold: float) -> tuple[int, int] | N
 
 
 def _barred(span: tuple[int, int], runs: tuple[int, int], full: int) -> tuple[int, int]:
-    """The span, opened to the frame's edge on each side that has no bar run."""
-    start = span[0] if runs[0] >= MIN_BAR_PX else 0
-    end = span[1] if runs[1] >= MIN_BAR_PX else full
+    """The picture's edges on one axis: at each end with a bar run, where the run ends, or
+    where the lit ``span`` begins if that is sooner (a lit line is picture); at each end
+    without, the frame's edge. An empty span (start past end) leaves the runs to decide.
+
+    >>> _barred((63, 126), (18, 18), 144)  # a night whose top half is dark: the bars decide
+    (18, 126)
+    >>> _barred((20, 80), (18, 0), 100)
+    (18, 100)
+    """
+    start = min(span[0], runs[0]) if runs[0] >= MIN_BAR_PX else 0
+    end = max(span[1], full - runs[1]) if runs[1] >= MIN_BAR_PX else full
     return start, end
 
 
@@ -136,20 +195,44 @@ def _undilute(
     return ((profile * full - bar * (full - inside)) / inside).astype(np.float32)
 
 
-def _edge_run(median: NDArray[np.float32]) -> tuple[int, int]:
-    """How many lines from each end of a profile form a bar: one flat dark band that ends in
-    a step up to the picture (a dark picture brightens gradually, a bar ends at once)."""
+def _edge_run(median: NDArray[np.float32], spread: NDArray[np.float32]) -> tuple[int, int]:
+    """How many lines from each end of a profile form a bar: one flat dark band (within
+    :data:`BAR_FLAT` of the outermost line) that ends in a step up to the picture (a dark
+    picture brightens gradually, a bar ends at once), or, for a picture too dark for a step,
+    whose lines hold still over time (:data:`STILL`) where the picture's move.
+
+    Args:
+        median: each line's median level over the frames.
+        spread: each line's standard deviation over the frames.
+
+    >>> level = np.array([0.0] * 4 + [0.008] * 6, np.float32)
+    >>> _edge_run(level, np.zeros(10, np.float32))  # no step and nothing moves: no bar
+    (0, 0)
+    >>> _edge_run(level, np.array([0.0] * 4 + [0.0005] * 6, np.float32))  # the picture moves
+    (4, 0)
+    """
     runs = []
-    for line in (median, median[::-1]):
+    for line, moves in ((median, spread), (median[::-1], spread[::-1])):
         edge = float(line[0])
-        off = np.flatnonzero(np.abs(line - edge) > BAR_FLAT)
-        if edge > BAR_CEILING or len(off) == 0:
+        if edge > BAR_CEILING:
             runs.append(0)
             continue
-        end = int(off[0])
-        step = float(line[end]) - float(line[end - 1]) if end > 0 else 0.0
-        runs.append(end if step > BAR_FLAT / 2 else 0)
+        off = np.flatnonzero(np.abs(line - edge) > BAR_FLAT)
+        end = int(off[0]) if len(off) else len(line)
+        step = float(line[end]) - float(line[end - 1]) if 0 < end < len(line) else 0.0
+        runs.append(end if step > BAR_FLAT / 2 else _still_run(line[:end], moves[:end]))
     return runs[0], runs[1]
+
+
+def _still_run(line: NDArray[np.float32], moves: NDArray[np.float32]) -> int:
+    """How many lines from the start hold still, then stay within :data:`BAR_EDGE` of the
+    first line's level, before the picture; 0 when all of them are still (no picture moves
+    there) or fewer than :data:`MIN_BAR_PX` are."""
+    moving = np.flatnonzero(moves > STILL)
+    if len(moving) == 0 or moving[0] < MIN_BAR_PX:
+        return 0
+    rest = np.flatnonzero(np.abs(line[moving[0] :] - line[0]) > BAR_EDGE)
+    return int(moving[0] + rest[0]) if len(rest) else 0
 
 
 def _bar_floor(

@@ -218,6 +218,30 @@ def test_a_night_scene_keeps_its_dark_edges(film: Callable[..., TakesTruth]) -> 
     assert result.excluded == Excluded()
 
 
+@pytest.mark.parametrize("night", [0.2, 0.3])
+def test_a_letterboxed_night_at_the_black_level_keeps_its_bars_out(
+    night: float, film: Callable[..., TakesTruth]
+) -> None:
+    # A 2.39:1 night whose picture averages under the black level in most frames: no line of
+    # it is lit in most frames and its top rows are within a code value of the bars, so
+    # neither the lit lines nor a step find the top bar. Bars hold still over time and the
+    # picture does not: every scene reports the letterbox, and no bar black reaches a
+    # palette (before: no crop or the top bar missed, and #000000 swatches).
+    take = Take("rocket", "night", 96, gains=flash(96, night=night), letterbox=2.39)
+    truth = film(f"letterboxed-night-{night}", [take])
+    x, y, w, h = truth.shots[0].area
+    with open_video(truth.path) as reader:
+        frames = [frame.rgb for frame in reader.frames()]
+    picture = color.srgb_to_lab(shot_pixels(frames, truth.shots[0]) / 255.0)
+    darkest_picture = float(np.percentile(picture[:, 0], 5))
+    for r in scenepal.analyze(truth.path).scenes:
+        assert r.crop is not None, r.scene
+        got = (r.crop.x, r.crop.y, r.crop.width, r.crop.height)
+        assert all(abs(g - t) <= 2 for g, t in zip(got, (x, y, w, h), strict=True)), got
+        darkest = min(s.lab[0] for s in r.palette.swatches)
+        assert darkest > darkest_picture / 2, (r.palette.hex_codes, darkest_picture)
+
+
 def test_a_five_minute_take_is_sampled_to_its_end(tmp_path: Path) -> None:
     # One take: four minutes of red, then a minute of green. A pure hue change is not a cut
     # for the content detector (shared/FACTS.md), so it stays one scene; its palette must
