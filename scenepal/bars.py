@@ -109,13 +109,18 @@ def picture_area(
     bar, threshold = 0.0, black_level
     if shows.any():
         row_span, col_span, bar, threshold = _lit_spans(rows, cols, row_runs, col_runs, black_level)
-    # No line lit in most frames (a picture under the black level, or a few flashes in the
-    # dark): the picture is what still bars leave (a flat dark stretch of picture moves), else
-    # the whole frame, or nothing when no frame shows anything.
-    if row_span is None:
-        row_runs = _still_runs(row_runs, row_moves)
-    if col_span is None:
-        col_runs = _still_runs(col_runs, col_moves)
+    # Most lines not lit in most frames (a picture at the black level, or a few flashes in the
+    # dark): the lit lines cannot vouch for the picture's extent, and a flat dark stretch of
+    # picture can pass for a bar; there only still bars count (the picture moves), and the
+    # bars' level is measured again on them. Without any, the whole frame; nothing when no
+    # frame shows anything.
+    still_rows = _still_runs(row_runs, row_moves) if _narrow(row_span, height) else row_runs
+    still_cols = _still_runs(col_runs, col_moves) if _narrow(col_span, width) else col_runs
+    if (still_rows, still_cols) != (row_runs, col_runs):
+        row_runs, col_runs = still_rows, still_cols
+        if shows.any():
+            spans = _lit_spans(rows, cols, row_runs, col_runs, black_level)
+            row_span, col_span, bar, threshold = spans
     if not shows.any() and max(*row_runs, *col_runs) < MIN_BAR_PX:
         return PictureArea(None, 0.0, black_level)
     top, bottom = _barred(row_span or (height, 0), row_runs, height)
@@ -123,6 +128,11 @@ def picture_area(
     return PictureArea(
         Rect.from_edges(left=left, top=top, right=right, bottom=bottom), bar, threshold
     )
+
+
+def _narrow(span: tuple[int, int] | None, full: int) -> bool:
+    """True when fewer than half the lines of an axis are lit in most frames."""
+    return span is None or 2 * (span[1] - span[0]) < full
 
 
 def _still_runs(runs: tuple[int, int], moves: NDArray[np.float32]) -> tuple[int, int]:

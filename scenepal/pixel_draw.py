@@ -24,10 +24,10 @@ def durations(times: NDArray[np.float64], end_s: float) -> NDArray[np.float64]:
 
 
 def screen_time(
-    position: int, period: int, labels: NDArray[np.int8], durations: NDArray[np.float64]
+    start: int, stop: int, labels: NDArray[np.int8], durations: NDArray[np.float64]
 ) -> float:
-    """Screen time a candidate stands for: its kept frames up to the next candidate."""
-    span = slice(position, min(position + period, len(labels)))
+    """Screen time a candidate stands for: the kept frames of its run, [start, stop)."""
+    span = slice(start, min(stop, len(labels)))
     return float(durations[span][labels[span] == fades.KEPT].sum())
 
 

@@ -1,7 +1,10 @@
 """Sampling: which pixels stand for each scene.
 
 Every decoded frame is measured in passing (its luma, and a 16x9 thumbnail near the scene's
-ends, for :mod:`scenepal.fades`); every ``period``-th frame is a candidate for the palette. A
+ends, for :mod:`scenepal.fades`); one frame in each run of ``period`` frames, at a seeded random
+place in the run (jittered, so light that flickers in step with the period is not aliased: a
+strobe every 4th frame sampled every 6th lit half the candidates), is a candidate for the
+palette, standing for its run's screen time. A
 scene keeps all its candidates up to ``frames_per_scene x`` :data:`LONG_TAKE_GROWTH`, and beyond
 that a uniform random sample of them (reservoir sampling, seeded per scene), so a long take is
 sampled evenly to its end with bounded memory.
@@ -89,7 +92,8 @@ class SceneFrames:
 
     Attributes:
         scene: the scene.
-        candidates: candidate frames held (every ``period``-th, or a uniform sample), in order.
+        candidates: candidate frames held (one in each run of ``period``, or a uniform sample
+            of those), in order.
         first: index of the first measured frame (``levels[0]``).
         times: float64 (n,) time of every measured frame.
         levels: float64 (n,) mean normalised luma of every measured frame (whole frame).
@@ -173,6 +177,7 @@ class SceneSampler:
         self._candidates: list[Frame] = []
         self._offered = 0
         self._rng = np.random.default_rng(_scene_seed(self._seed, start))
+        self._phase_seed = _scene_seed(self._seed, start)
         self._recent: deque[Frame] = deque(maxlen=self.period)
         self._sharp = CandidatePool[Frame](POOL_SIZE)
 
@@ -204,7 +209,7 @@ class SceneSampler:
         self._recent.append(frame)
         if frame.sharp is not None:
             self._sharp.offer(frame)
-        if offset % self.period:
+        if offset % self.period != _phase(self._phase_seed, offset // self.period, self.period):
             return
         self._offered += 1
         if len(self._candidates) < self._capacity:
@@ -275,6 +280,25 @@ class SceneSampler:
 
 def _scene_seed(seed: int, start: int) -> int:
     return (seed * 1_000_003 + start) % 2**32
+
+
+_MASK = 2**64 - 1
+
+
+def _phase(seed: int, run: int, period: int) -> int:
+    """Where in run ``run`` of ``period`` frames the candidate sits: a seeded uniform draw
+    (splitmix64 of the scene's seed and the run; no generator state, so a resumed scene draws
+    the same places).
+
+    >>> [_phase(7, k, 6) for k in range(8)]
+    [3, 1, 5, 1, 5, 0, 3, 4]
+    >>> _phase(7, 3, 1)
+    0
+    """
+    x = (seed * 0x9E3779B97F4A7C15 + (run + 1) * 0xBF58476D1CE4E5B9) & _MASK
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK
+    return (x ^ (x >> 31)) % period
 
 
 def _thumb(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
@@ -366,13 +390,19 @@ def _kept(
     durations: NDArray[np.float64],
     period: int,
 ) -> tuple[list[Frame], NDArray[np.float64]]:
-    """The kept candidates and the screen time each stands for (its kept frames up to the next
-    candidate). A scene too short to hold a kept candidate falls back on its last frames, or
-    else on the brightest frame of what is all transition, which is then labelled kept (it
-    counts as kept, not excluded: ``labels`` is changed in place)."""
+    """The kept candidates and the screen time each stands for (the kept frames of its run of
+    ``period``; the last kept candidate's also a partial run after it). A scene too short to
+    hold a kept candidate falls back on its last frames, or else on the brightest frame of
+    what is all transition, which is then labelled kept (it counts as kept, not excluded:
+    ``labels`` is changed in place)."""
     first = taken.first
     kept = [f for f in candidates if labels[f.index - first] == fades.KEPT]
-    weights = [pd.screen_time(f.index - first, period, labels, durations) for f in kept]
+    runs = [(f.index - first) // period * period for f in kept]
+    last = max(runs, default=0)
+    n = len(labels)
+    # The last candidate also stands for a partial run after its own that drew no candidate.
+    ends = [n if start == last and n - start < 2 * period else start + period for start in runs]
+    weights = [pd.screen_time(a, b, labels, durations) for a, b in zip(runs, ends, strict=True)]
     if not kept:
         kept = [f for f in taken.recent if labels[f.index - first] == fades.KEPT]
         weights = [float(durations[f.index - first]) for f in kept]

@@ -346,3 +346,32 @@ def test_the_next_scenes_first_frames_are_known_once_they_arrive() -> None:
     s.add(frame(31, (10, 200, 30)))
     lead = s.lead_out(30)
     assert lead is not None and len(lead) == 2
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_strobe_in_step_with_the_sampling_period_is_not_aliased(seed: int) -> None:
+    # A dark room lit every 4th frame, sampled once in every 6: always taking a run's first
+    # frame took the lit frame in every other run (half the candidates lit, against a quarter
+    # of the screen time). Each run's candidate is drawn at a seeded random place instead.
+    s = sampler(seed=seed, frames_per_scene=100, pixels_per_scene=6000)
+    lit, dark = (230, 230, 230), (60, 60, 60)
+    for i in range(480):
+        s.add(frame(i, lit if i % 4 == 0 else dark))
+    sample = s.close(scene(0, 480))
+    assert len(sample.kept) == 480 // 6
+    lit_share = float((sample.pixels[:, 0] == lit[0]).mean())
+    assert lit_share == pytest.approx(0.25, abs=0.08), lit_share
+
+
+def test_each_run_of_the_period_gives_one_candidate_and_resumes_the_same() -> None:
+    def kept(seed: int) -> list[int]:
+        s = sampler(seed=seed, frames_per_scene=100)
+        for i in range(120):
+            s.add(frame(i, (100, 150, 200)))
+        return [f.index for f in s.close(scene(0, 120)).kept]
+
+    first = kept(0)
+    assert [i // 6 for i in first] == list(range(20))  # one in every run of 6 frames
+    assert first == kept(0)  # the places are seeded: the same film samples the same frames
+    assert first != kept(1)
+    assert len({i % 6 for i in first}) > 1  # not always the same place in the run
