@@ -9,7 +9,8 @@ compared with a k-means reference (k = the palette size, n_init 10, CIELAB) fitt
 frame of the take that truly shows its picture (fades, dips, dissolves and black left out):
 the ratio is scenepal's mean pixel-to-swatch CIEDE2000 over those frames' pixels to the
 reference's, scenepal's error being the median over ``--seeds`` clustering seeds (k-means has
-close local minima: one seed's palette can be 15 % worse than another's on the same pixels).
+close local minima: one seed's palette can be 15 % worse than another's on the same pixels);
+the "worst seed" column is the worst of them, what one unlucky analysis gets.
 The reference pixels are decoded by scenepal's own reader (``--decoder scenepal``, the
 default), so that only the sampling and the clustering are judged: PyAV's ``rgb24`` conversion
 (swscale, ``--decoder pyav``) is about one 8-bit level darker than the encoded truth, which alone
@@ -185,7 +186,7 @@ def measure(
     frames = decoded_frames(truth.path, decoder)
     transition = set().union(*(shot.transition for shot in truth.shots))
     excluded, reasons = excluded_frames(analysis, truth.fps)
-    ratios = []
+    ratios, worst = [], []
     bar_black, crops = 0, []
     same: list[float] = []
     for n in measured:
@@ -202,6 +203,7 @@ def measure(
         ours = float(np.median(errors))
         ref = reference_error(pixels, k=colors)
         ratios.append((round(ours, 3), round(ref, 3), round(ours / ref, 3)))
+        worst.append(round(max(errors) / ref, 3))
         same.append(round(ours / every_frame_error(pixels, colors, seeds), 3))
         scene = max(
             analysis.scenes,
@@ -219,6 +221,7 @@ def measure(
         "reasons": reasons,
         "scenes": len(analysis.scenes),
         "takes": ratios,
+        "worst_seed": worst,
         "sampling": same,
         "bar_black": bar_black,
         "crops": "" if not crops else f"{sum(crops)}/{len(crops)}",
@@ -258,14 +261,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         "| film | frames | true transition | excluded (by reason) | scenes | ratio per take "
-        "| sampling ratio | takes with bar black | boxed takes with their crop |"
+        "| worst seed | sampling ratio | takes with bar black | boxed takes with their crop |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         ratios = ", ".join(f"{ratio:.2f} ({ours:.2f}/{ref:.2f})" for ours, ref, ratio in r["takes"])
         print(
             f"| {r['film']} | {r['frames']} | {r['true_transition']} | {r['excluded']} "
             f"({r['reasons']}) | {r['scenes']} | {ratios} | "
+            f"{', '.join(f'{x:.2f}' for x in r.get('worst_seed', []))} | "
             f"{', '.join(f'{x:.2f}' for x in r['sampling'])} | {r['bar_black']} | {r['crops']} |"
         )
     print(f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)
