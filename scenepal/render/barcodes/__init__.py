@@ -1,7 +1,9 @@
 """Barcode modes: a registry, one module per mode.
 
-Each module holds one :class:`~scenepal.render.barcodes.base.BarcodeMode` (``MODE``); adding a
-mode is one new module and one line in :data:`MODES`. The command line lists the modes from here.
+:data:`MODES` is the table of :class:`~scenepal.render.barcodes.base.BarcodeMode` entries; the
+bands each draws come from a module of their own (``frames``, ``scenes``, ``dominant``), and a
+ring mode draws a strip mode's bands around a circle. Adding a mode is one entry here (and a
+module when it draws new bands). The command line lists the modes from here.
 
 ========================  ================================================================
 ``frames``                one column per time slice, the mean of its frames (--smooth N)
@@ -15,11 +17,62 @@ mode is one new module and one line in :data:`MODES`. The command line lists the
 from __future__ import annotations
 
 from scenepal.errors import ConfigError
-from scenepal.render.barcodes import circular_frames, circular_scenes, dominant, frames, scenes
-from scenepal.render.barcodes.base import Bands, BarcodeMode, BarcodeOptions, check_options
+from scenepal.render.barcodes import dominant, frames, scenes
+from scenepal.render.barcodes.base import (
+    RING_SIZE,
+    STRIP_SIZE,
+    Bands,
+    BarcodeMode,
+    BarcodeOptions,
+    check_options,
+)
+
+_SMOOTH, _INNER, _BOTH = frozenset({"smooth"}), frozenset({"inner"}), frozenset({"smooth", "inner"})
 
 MODES: dict[str, BarcodeMode] = {
-    m.MODE.name: m.MODE for m in (frames, scenes, dominant, circular_frames, circular_scenes)
+    m.name: m
+    for m in (
+        BarcodeMode(
+            "frames",
+            "one column per time slice, the linear-light mean of its frames (--smooth N)",
+            "strip",
+            _SMOOTH,
+            STRIP_SIZE,
+            frames.frame_bands,
+        ),
+        BarcodeMode(
+            "scenes",
+            "one band per scene, as wide as it is long, its palette stacked by weight",
+            "strip",
+            frozenset(),
+            STRIP_SIZE,
+            scenes.scene_bands,
+        ),
+        BarcodeMode(
+            "dominant",
+            "one band per scene, as wide as it is long, in its heaviest palette colour",
+            "strip",
+            frozenset(),
+            STRIP_SIZE,
+            dominant.dominant_bands,
+        ),
+        BarcodeMode(
+            "circular-frames",
+            "the frames barcode as a ring, clockwise from 12 o'clock (--smooth N, --inner F)",
+            "ring",
+            _BOTH,
+            RING_SIZE,
+            frames.ring_frame_bands,
+        ),
+        BarcodeMode(
+            "circular-scenes",
+            "the scenes barcode as a ring, clockwise from 12 o'clock (--inner F)",
+            "ring",
+            _INNER,
+            RING_SIZE,
+            scenes.scene_bands,
+        ),
+    )
 }
 """Every barcode mode by name, in the order the help lists them."""
 

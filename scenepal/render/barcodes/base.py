@@ -8,8 +8,9 @@ or as a ring (clockwise from 12 o'clock, stripes from the outer edge in), as pix
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -79,8 +80,9 @@ OPTION_FLAGS = {"smooth": "--smooth", "inner": "--inner"}
 """Each mode option's command-line flag, for messages."""
 
 
-class BarcodeMode(Protocol):
-    """One kind of barcode: a module in :mod:`scenepal.render.barcodes` with one of these.
+@dataclass(frozen=True)
+class BarcodeMode:
+    """One kind of barcode, an entry of :data:`scenepal.render.barcodes.MODES`.
 
     Attributes:
         name: the mode's name on the command line (``frames``, ``circular-scenes``).
@@ -88,6 +90,8 @@ class BarcodeMode(Protocol):
         shape: drawn as a ``"strip"`` or a ``"ring"``.
         options: the names of the :class:`BarcodeOptions` it takes.
         default_size: (width, height) in pixels when no size is given.
+        draw: (analysis, columns, options) -> the bands to draw, for a picture ``columns``
+            pixels along the film.
     """
 
     name: str
@@ -95,10 +99,18 @@ class BarcodeMode(Protocol):
     shape: Shape
     options: frozenset[str]
     default_size: tuple[int, int]
+    draw: Callable[[Analysis, int, BarcodeOptions], Bands]
 
     def bands(self, analysis: Analysis, columns: int, options: BarcodeOptions) -> Bands:
         """The bands to draw, for a picture ``columns`` pixels along the film."""
-        ...
+        return self.draw(analysis, columns, options)
+
+
+STRIP_SIZE = (2400, 800)
+"""Default (width, height) of a strip barcode."""
+
+RING_SIZE = (1600, 1600)
+"""Default (width, height) of a ring barcode."""
 
 
 def check_options(mode: BarcodeMode, options: BarcodeOptions) -> None:

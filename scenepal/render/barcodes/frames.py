@@ -102,18 +102,6 @@ def frame_bands(
     return Bands.solid(np.arange(columns + 1) / columns, linear)
 
 
-class FramesMode:
-    """One column per time slice, the mean of its frames."""
-
-    name = "frames"
-    description = "one column per time slice, the linear-light mean of its frames (--smooth N)"
-    shape = "strip"
-    options = frozenset({"smooth"})
-    default_size = (2400, 800)
-
-    def bands(self, analysis: Analysis, columns: int, options: BarcodeOptions) -> Bands:
-        """One band per column of the picture."""
-        return frame_bands(analysis, columns, options)
-
-
-MODE = FramesMode()
+def ring_frame_bands(analysis: Analysis, columns: int, options: BarcodeOptions) -> Bands:
+    """:func:`frame_bands` for a ring: one wedge per time slice, smoothing wraps around."""
+    return frame_bands(analysis, columns, options, wrap=True)

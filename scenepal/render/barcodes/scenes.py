@@ -30,18 +30,6 @@ def _stripes(palette: Palette) -> list[tuple[float, np.ndarray]]:
     return [(s.weight, color.srgb_to_linear(np.array(s.rgb) / 255.0)) for s in palette.swatches]
 
 
-class ScenesMode:
-    """One band per scene, its palette stacked by weight."""
-
-    name = "scenes"
-    description = "one band per scene, as wide as it is long, its palette stacked by weight"
-    shape = "strip"
-    options: frozenset[str] = frozenset()
-    default_size = (2400, 800)
-
-    def bands(self, analysis: Analysis, columns: int, options: BarcodeOptions) -> Bands:
-        """One band per scene (``columns`` does not change them)."""
-        return palette_bands(analysis)
-
-
-MODE = ScenesMode()
+def scene_bands(analysis: Analysis, columns: int, options: BarcodeOptions) -> Bands:
+    """One band (or wedge) per scene (``columns`` and ``options`` do not change them)."""
+    return palette_bands(analysis)
