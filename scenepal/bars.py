@@ -99,7 +99,8 @@ def picture_area(
     Rect(x=0, y=2, width=16, height=6)
     """
     shows = (rows.max(axis=1) > black_level) | (cols.max(axis=1) > black_level)
-    if shows.any():
+    any_shows = bool(shows.any())
+    if any_shows:
         rows, cols = rows[shows], cols[shows]
     height, width = rows.shape[1], cols.shape[1]
     row_moves, col_moves = rows.std(axis=0), cols.std(axis=0)
@@ -107,21 +108,21 @@ def picture_area(
     col_runs = _edge_run(np.median(cols, axis=0), col_moves)
     row_span = col_span = None
     bar, threshold = 0.0, black_level
-    if shows.any():
+    if any_shows:
         row_span, col_span, bar, threshold = _lit_spans(rows, cols, row_runs, col_runs, black_level)
     # Most lines not lit in most frames (a picture at the black level, or a few flashes in the
     # dark): the lit lines cannot vouch for the picture's extent, and a flat dark stretch of
     # picture can pass for a bar; there only still bars count (the picture moves), and the
     # bars' level is measured again on them. Without any, the whole frame; nothing when no
     # frame shows anything.
-    still_rows = _still_runs(row_runs, row_moves) if _narrow(row_span, height) else row_runs
-    still_cols = _still_runs(col_runs, col_moves) if _narrow(col_span, width) else col_runs
+    still_rows = _only_still(row_runs, row_moves) if _narrow(row_span, height) else row_runs
+    still_cols = _only_still(col_runs, col_moves) if _narrow(col_span, width) else col_runs
     if (still_rows, still_cols) != (row_runs, col_runs):
         row_runs, col_runs = still_rows, still_cols
-        if shows.any():
+        if any_shows:
             spans = _lit_spans(rows, cols, row_runs, col_runs, black_level)
             row_span, col_span, bar, threshold = spans
-    if not shows.any() and max(*row_runs, *col_runs) < MIN_BAR_PX:
+    if not any_shows and max(*row_runs, *col_runs) < MIN_BAR_PX:
         return PictureArea(None, 0.0, black_level)
     top, bottom = _barred(row_span or (height, 0), row_runs, height)
     left, right = _barred(col_span or (width, 0), col_runs, width)
@@ -135,10 +136,11 @@ def _narrow(span: tuple[int, int] | None, full: int) -> bool:
     return span is None or 2 * (span[1] - span[0]) < full
 
 
-def _still_runs(runs: tuple[int, int], moves: NDArray[np.float32]) -> tuple[int, int]:
-    """The runs whose lines (but the last two, which the codec may blur) hold still over time.
+def _only_still(runs: tuple[int, int], moves: NDArray[np.float32]) -> tuple[int, int]:
+    """The runs, each kept only if its lines (but the last two, which the codec may blur) hold
+    still over time (else 0).
 
-    >>> _still_runs((4, 4), np.array([0.0] * 4 + [0.01] * 2 + [0.001] * 4, np.float32))
+    >>> _only_still((4, 4), np.array([0.0] * 4 + [0.01] * 2 + [0.001] * 4, np.float32))
     (4, 0)
     """
     still = []

@@ -118,16 +118,23 @@ def merge_distance(color_space: str) -> float:
     return MERGE_DELTA_E if color_space == "lab" else MERGE_DELTA_OK
 
 
+def _distance(
+    a: NDArray[np.float64], b: NDArray[np.float64], color_space: str
+) -> NDArray[np.float64]:
+    """Distances between rows of ``a`` and ``b`` (broadcast): CIEDE2000 for "lab", Euclidean
+    for "oklab"."""
+    if color_space == "lab":
+        return color.delta_e_2000(a, np.broadcast_to(b, a.shape))
+    return np.asarray(np.linalg.norm(a - b, axis=-1), dtype=np.float64)
+
+
 def distances(points: NDArray[np.float64], color_space: str) -> NDArray[np.float64]:
     """(N, N) distances between points of a clustering space: CIEDE2000 for "lab", Euclidean
     for "oklab"."""
     i, j = np.triu_indices(len(points), k=1)
     out = np.zeros((len(points), len(points)))
     if len(i):
-        if color_space == "lab":
-            d = color.delta_e_2000(points[i], points[j])
-        else:
-            d = np.linalg.norm(points[i] - points[j], axis=1)
+        d = _distance(points[i], points[j], color_space)
         out[i, j] = d
         out[j, i] = d
     return out
@@ -142,11 +149,7 @@ def spread(points: NDArray[np.float64], weights: NDArray[np.float64], color_spac
     36.5
     """
     mean = np.average(points, axis=0, weights=weights)
-    if color_space == "lab":
-        d = color.delta_e_2000(points, np.broadcast_to(mean, points.shape))
-    else:
-        d = np.linalg.norm(points - mean, axis=1)
-    return float(np.average(d, weights=weights))
+    return float(np.average(_distance(points, mean, color_space), weights=weights))
 
 
 def scene_merge_limit(

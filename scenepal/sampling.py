@@ -176,8 +176,8 @@ class SceneSampler:
         self._tail: deque[tuple[int, NDArray[np.uint8]]] = deque(maxlen=self._edge)
         self._candidates: list[Frame] = []
         self._offered = 0
-        self._rng = np.random.default_rng(_scene_seed(self._seed, start))
-        self._phase_seed = _scene_seed(self._seed, start)
+        self._scene_seed = _scene_seed(self._seed, start)
+        self._rng = np.random.default_rng(self._scene_seed)
         self._recent: deque[Frame] = deque(maxlen=self.period)
         self._sharp = CandidatePool[Frame](POOL_SIZE)
 
@@ -209,7 +209,7 @@ class SceneSampler:
         self._recent.append(frame)
         if frame.sharp is not None:
             self._sharp.offer(frame)
-        if offset % self.period != _phase(self._phase_seed, offset // self.period, self.period):
+        if offset % self.period != _phase(self._scene_seed, offset // self.period, self.period):
             return
         self._offered += 1
         if len(self._candidates) < self._capacity:

@@ -363,7 +363,7 @@ def test_a_strobe_in_step_with_the_sampling_period_is_not_aliased(seed: int) -> 
     assert lit_share == pytest.approx(0.25, abs=0.08), lit_share
 
 
-def test_each_run_of_the_period_gives_one_candidate_and_resumes_the_same() -> None:
+def test_each_run_of_the_period_gives_one_candidate_at_a_seeded_place() -> None:
     def kept(seed: int) -> list[int]:
         s = sampler(seed=seed, frames_per_scene=100)
         for i in range(120):

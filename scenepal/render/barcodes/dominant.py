@@ -7,11 +7,7 @@ import numpy as np
 
 from scenepal import color
 from scenepal.models import Analysis
-from scenepal.render.barcodes.base import (
-    Bands,
-    BarcodeOptions,
-    scene_edges,
-)
+from scenepal.render.barcodes.base import Bands, BarcodeOptions, scene_edges
 
 
 def dominant_bands(analysis: Analysis, columns: int, options: BarcodeOptions) -> Bands:
